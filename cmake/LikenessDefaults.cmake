@@ -1,0 +1,35 @@
+# Compile settings shared by every Likeness target.
+
+# Where the source tree is, so a build run in place finds resources/ and ../shared/assets.
+set(LIKENESS_SOURCE_DIR ${CMAKE_SOURCE_DIR})
+
+find_program(LIKENESS_CCACHE ccache)
+if(LIKENESS_CCACHE)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${LIKENESS_CCACHE})
+  set(CMAKE_C_COMPILER_LAUNCHER ${LIKENESS_CCACHE})
+endif()
+
+# likeness_defaults(target): warnings on, the repo root on the include path.
+function(likeness_defaults target)
+  target_compile_options(${target} PRIVATE
+    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wshadow=local -Wnon-virtual-dtor -Woverloaded-virtual>)
+  target_include_directories(${target} PUBLIC ${LIKENESS_SOURCE_DIR} ${CMAKE_BINARY_DIR}/generated)
+endfunction()
+
+# likeness_torch_pch(target): reuse the one precompiled <torch/torch.h> (30 s once, then about 4 s
+# per translation unit instead of 14 s). Only for targets with the same flags as likeness_pch.
+function(likeness_torch_pch target)
+  target_precompile_headers(${target} REUSE_FROM likeness_pch)
+endfunction()
+
+# likeness_module(name SOURCES... [DEPS ...] [TORCH]): one static library per engine module.
+function(likeness_module name)
+  cmake_parse_arguments(M "TORCH" "" "SOURCES;DEPS" ${ARGN})
+  add_library(likeness_${name} STATIC ${M_SOURCES})
+  likeness_defaults(likeness_${name})
+  target_link_libraries(likeness_${name} PUBLIC ${M_DEPS})
+  if(M_TORCH)
+    target_link_libraries(likeness_${name} PUBLIC likeness_torch)
+    likeness_torch_pch(likeness_${name})
+  endif()
+endfunction()

@@ -1,0 +1,1 @@
+#include "engine/face/face_model.h"
