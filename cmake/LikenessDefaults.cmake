@@ -20,6 +20,13 @@ endfunction()
 # per translation unit instead of 14 s). Only for targets with the same flags as likeness_pch.
 function(likeness_torch_pch target)
   target_precompile_headers(${target} REUSE_FROM likeness_pch)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE")
+    # The PCH is built -fPIC (as the libraries are); CMake would compile executables -fPIE, which
+    # GCC refuses to mix. -fPIC objects link into a PIE executable just as well.
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+    target_compile_options(${target} PRIVATE -fPIC)
+  endif()
 endfunction()
 
 # likeness_module(name SOURCES... [DEPS ...] [TORCH]): one static library per engine module.

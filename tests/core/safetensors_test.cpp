@@ -116,7 +116,7 @@ TEST(Safetensors, RejectsMalformedFiles) {
   expect_rejected(with_header("{\"t\": [", data8), {"not valid JSON"});
   expect_rejected(with_header("[1,2]", ""), {"'{'"});
   expect_rejected(with_header("{" + ok_entry + "}", data8 + "extra"), {"oversized"});
-  expect_rejected(with_header(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}})", data8), {"'t'", "past the end"});
+  expect_rejected(with_header(R"({"t":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", data8), {"'t'", "past the end"});
   expect_rejected(with_header(R"({"t":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}})", data8), {"'t'", "Q7"});
   expect_rejected(with_header(R"({"t":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", data8), {"'t'", "12 bytes"});
   expect_rejected(with_header(R"({"t":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", data8), {"'t'", "non-negative"});
