@@ -48,6 +48,7 @@ fs::path user_config_dir() {
 
 std::vector<fs::path> asset_search_path() {
   std::vector<fs::path> path = split_path_list(env("LIKENESS_ASSETS"));
+  if (env("LIKENESS_ASSETS_ONLY") == "1") return path;
   const fs::path source(LIKENESS_SOURCE_DIR);
   path.push_back(source / "assets");
   path.push_back(source.parent_path() / "shared" / "assets");

@@ -7,6 +7,7 @@
 //   2. assets/ in the source checkout (ignored by git)
 //   3. ../shared/assets beside the source checkout
 //   4. the user data folder: $XDG_DATA_HOME/likeness/assets (default ~/.local/share/likeness/assets)
+// With LIKENESS_ASSETS_ONLY=1 only the folders of $LIKENESS_ASSETS are searched.
 #include <filesystem>
 #include <optional>
 #include <string>

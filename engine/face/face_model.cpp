@@ -75,9 +75,12 @@ std::shared_ptr<const FaceModel> FaceModel::load(const fs::path& folder) {
                      shapes_path.string() + " has " + std::to_string(v));
   model->topology_ = Topology::from_obj(mesh);
 
+  // The part table describes the ICT topology; a model of another vertex count (a synthetic test
+  // model, say) has no parts.
   const fs::path parts_path = require_resource("face/ict_model.json");
   const Json parts = load_json_file(parts_path);
-  for (const Json& p : json_field<Json>(parts, "parts", parts_path.string())) {
+  const bool ict_topology = json_field<int>(parts, "vertex_count", parts_path.string()) == model->vertex_count_;
+  for (const Json& p : ict_topology ? json_field<Json>(parts, "parts", parts_path.string()) : Json::array()) {
     Part part;
     part.name = json_field<std::string>(p, "name", parts_path.string());
     part.vertex_begin = json_field<int>(p, "begin", parts_path.string());
@@ -111,15 +114,18 @@ at::Tensor FaceModel::vertices(const at::Tensor& identity, const at::Tensor& exp
   if (k > identity_matrix_.size(0))
     throw InputError("identity has " + std::to_string(k) + " coefficients; the model has " +
                      std::to_string(identity_matrix_.size(0)));
-  at::Tensor flat = at::matmul(identity.to(at::kFloat), identity_matrix_.narrow(0, 0, k));
+  // Work in the coefficients' precision (float32 normally; float64 for gradient checks).
+  const at::ScalarType dtype = identity.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
+  auto in_dtype = [dtype](const at::Tensor& t) { return t.scalar_type() == dtype ? t : t.to(dtype); };
+  at::Tensor flat = at::matmul(in_dtype(identity), in_dtype(identity_matrix_.narrow(0, 0, k)));
   if (expression.defined() && expression.numel() > 0) {
     const long e = expression.size(-1);
     if (e != expression_matrix_.size(0))
       throw InputError("expression has " + std::to_string(e) + " weights; the model has " +
                        std::to_string(expression_matrix_.size(0)));
-    flat = flat + at::matmul(expression.to(at::kFloat), expression_matrix_);
+    flat = flat + at::matmul(in_dtype(expression), in_dtype(expression_matrix_));
   }
-  flat = flat + neutral_.reshape({v3});
+  flat = flat + in_dtype(neutral_).reshape({v3});
   return batched ? flat.reshape({identity.size(0), vertex_count_, 3}) : flat.reshape({vertex_count_, 3});
 }
 
