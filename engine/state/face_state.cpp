@@ -115,11 +115,17 @@ FaceState FaceState::from_parts(const std::vector<std::pair<std::string, at::Ten
   } catch (const nlohmann::json::exception& e) {
     fail(source, "appearance_names", std::string("not a JSON list of names: ") + e.what());
   }
+  const std::string& seed = meta("seed");
+  const std::string& resolution = meta("texture_resolution");
   try {
-    s.seed = std::stoull(meta("seed"));
-    s.texture_resolution = std::stoi(meta("texture_resolution"));
+    s.seed = std::stoull(seed);
   } catch (const std::exception&) {
-    fail(source, "seed/texture_resolution", "not a number");
+    fail(source, "seed", "'" + seed + "' is not a number");
+  }
+  try {
+    s.texture_resolution = std::stoi(resolution);
+  } catch (const std::exception&) {
+    fail(source, "texture_resolution", "'" + resolution + "' is not a number");
   }
   if (!s.pose.defined()) s.pose = at::zeros({6}, at::kFloat);
   if (!s.appearance.defined()) s.appearance = at::zeros({0}, at::kFloat);
