@@ -43,8 +43,9 @@ fi
 # 2. Build.
 if [ "$do_build" = 1 ]; then
   say "Configuring ($build_type) in $build_dir"
-  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" > "$build_dir.configure.log" 2>&1 \
-    || { cat "$build_dir.configure.log"; exit 1; }
+  mkdir -p "$build_dir"
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" > "$build_dir/configure.log" 2>&1 \
+    || { cat "$build_dir/configure.log"; exit 1; }
   say "Building (this takes a while on 2 cores the first time)"
   cmake --build "$build_dir" --parallel "$(nproc)"
 fi

@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_command.h"
+
+using likeness::test::likeness_bin;
+using likeness::test::run_command;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path temp_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / name;
+  fs::remove_all(dir);
+  return dir;
+}
+}  // namespace
+
+TEST(Cli, OverviewAndHelpEverywhere) {
+  auto r = run_command(likeness_bin() + " --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* c : {"info", "sample", "stats", "regions", "assets"}) EXPECT_NE(r.out.find(c), std::string::npos) << c;
+  // Every registered command answers --help with its usage and exit 0.
+  for (const char* c : {"info", "sample", "stats", "stats generate", "regions", "assets", "assets import-ict"}) {
+    auto h = run_command(likeness_bin() + " " + c + " --help");
+    EXPECT_EQ(h.exit_code, 0) << c;
+    EXPECT_NE(h.out.find(std::string("Usage: likeness ") + c), std::string::npos) << c << ": " << h.out;
+  }
+  EXPECT_EQ(run_command(likeness_bin()).exit_code, 2);
+}
+
+TEST(Cli, ExitCodesMeanSomething) {
+  auto unknown = run_command(likeness_bin() + " smaple");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("sample"), std::string::npos) << "suggests the near command";
+  auto bad_option = run_command(likeness_bin() + " sample --seeds 3 --out /tmp/x");
+  EXPECT_EQ(bad_option.exit_code, 2);
+  EXPECT_NE(bad_option.err.find("--seeds"), std::string::npos);
+  auto bad_value = run_command(likeness_bin() + " sample --seed banana --out /tmp/x");
+  EXPECT_EQ(bad_value.exit_code, 2);
+  EXPECT_NE(bad_value.err.find("banana"), std::string::npos);
+  // Bad input: a folder that is not an ICT FaceXModel folder.
+  fs::path empty = temp_dir("likeness_cli_empty");
+  fs::create_directories(empty);
+  auto bad_input = run_command(likeness_bin() + " assets import-ict '" + empty.string() + "' --out /tmp/likeness_cli_out");
+  EXPECT_EQ(bad_input.exit_code, 3);
+  EXPECT_NE(bad_input.err.find("generic_neutral_mesh.obj"), std::string::npos);
+  // Missing asset: search only an empty folder.
+  auto missing = run_command(likeness_bin() + " info", "LIKENESS_ASSETS='" + empty.string() + "' LIKENESS_ASSETS_ONLY=1");
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_NE(missing.err.find("ict-facekit"), std::string::npos);
+  EXPECT_NE(missing.err.find(empty.string()), std::string::npos) << "names the folders searched";
+}
+
+TEST(Cli, InfoJson) {
+  auto r = run_command(likeness_bin() + " info --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["vertices"], 26719);
+  EXPECT_EQ(j["identity_modes"], 100);
+  EXPECT_EQ(j["expressions"].size(), 53u);
+  EXPECT_EQ(j["landmarks"], 68);
+  EXPECT_EQ(j["triangles"], 52220);
+}
+
+TEST(Cli, SampleWritesAHeadAndItsMeasurements) {
+  fs::path dir = temp_dir("likeness_cli_sample");
+  auto r = run_command(likeness_bin() + " sample --seed 7 --out '" + dir.string() + "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(fs::exists(j["obj"].get<std::string>()));
+  EXPECT_TRUE(fs::exists(dir / "head.mtl"));
+  EXPECT_GE(j["measurements"].size(), 20u);
+  for (const auto& m : j["measurements"]) {
+    EXPECT_GE(m["percentile"].get<double>(), 0.0);
+    EXPECT_LE(m["percentile"].get<double>(), 100.0);
+  }
+  // Same seed, same head; another seed, another head.
+  auto again = nlohmann::json::parse(run_command(likeness_bin() + " sample --seed 7 --out '" + dir.string() + "_b' --json").out);
+  auto other = nlohmann::json::parse(run_command(likeness_bin() + " sample --seed 8 --out '" + dir.string() + "_c' --json").out);
+  EXPECT_EQ(j["measurements"], again["measurements"]);
+  EXPECT_NE(j["measurements"], other["measurements"]);
+  // The table form prints where the files went.
+  auto table = run_command(likeness_bin() + " sample --seed 7 --out '" + dir.string() + "'");
+  EXPECT_NE(table.out.find(dir.string()), std::string::npos);
+}
+
+TEST(Cli, StatsAnswersPercentileQueries) {
+  auto r = run_command(likeness_bin() + " stats --query nose_width=90 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["reached_from_neutral"].get<double>(), j["value"].get<double>(), 0.05);
+  EXPECT_EQ(run_command(likeness_bin() + " stats --query nose_wdth=90").exit_code, 3);
+  EXPECT_EQ(run_command(likeness_bin() + " stats --query nose_width").exit_code, 2);
+}
+
+TEST(Cli, RegionsExportMasks) {
+  fs::path dir = temp_dir("likeness_cli_regions");
+  auto r = run_command(likeness_bin() + " regions --only lips --resolution 64 --out '" + dir.string() + "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "lips_tile0.png"));
+  EXPECT_TRUE(fs::exists(dir / "vertex_masks.safetensors"));
+  EXPECT_EQ(run_command(likeness_bin() + " regions --only lipz --out '" + dir.string() + "'").exit_code, 3);
+}
+
+TEST(QuickStart, RunScriptMakesAFace) {
+  // The README's first command, on this build (setup finds everything in place).
+  fs::path out = temp_dir("likeness_quickstart");
+  auto r = run_command("'" LIKENESS_REPO_DIR "/scripts/run.sh'",
+                       "DISPLAY= WAYLAND_DISPLAY= LIKENESS_BUILD_DIR='" + fs::path(LIKENESS_BIN_DIR).parent_path().string() +
+                           "' LIKENESS_OUT='" + out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(out.string()), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(out / "head.obj"));
+}
