@@ -1,0 +1,235 @@
+// Antialias on the CPU. Every pixel gathers the contributions of its four neighbour pairs (each
+// discontinuity pair is evaluated from both sides, which keeps writes private to the pixel), and
+// the backward pass scatters position gradients into per-worker buffers.
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "engine/raster/antialias_params.h"
+#include "engine/raster/cpu_parallel.h"
+
+namespace likeness::raster {
+namespace {
+
+/// One pair's blend: out[target] += k * (c[source] - c[target]), and d out[target] / dt = c_near - c_far.
+struct PairBlend {
+  bool active = false;
+  std::int64_t target = 0, source = 0;  // pixel indices within the view
+  std::int64_t near_pix = 0, far_pix = 0;
+  double k = 0;
+  // Gradient of t with respect to the edge's end vertices (clip x, y, w of each).
+  int vertex[2] = {0, 0};
+  double dt[2][3] = {{0, 0, 0}, {0, 0, 0}};
+};
+
+template <typename T>
+struct Context {
+  const AntialiasParams<T>& p;
+  std::vector<signed char> facing;  // [views][triangles]: +1, -1, 0 (unknown: a vertex at w <= 0)
+
+  int id(const T* rast, std::int64_t pix) const {
+    const int i = static_cast<int>(rast[pix * 4 + 3]);
+    return (i <= 0 || i > p.triangle_count) ? 0 : i;
+  }
+
+  bool silhouette(int view, int tri, int edge) const {
+    const signed char f = facing[std::size_t(view) * p.triangle_count + tri];
+    const std::int32_t b = p.topology->begin[std::size_t(tri) * 3 + edge];
+    const std::int32_t e = p.topology->begin[std::size_t(tri) * 3 + edge + 1];
+    for (std::int32_t i = b; i < e; ++i)
+      if (facing[std::size_t(view) * p.triangle_count + p.topology->others[i]] == f) return false;
+    return true;
+  }
+
+  /// Evaluates the pair (P, Q), Q one pixel right of (horizontal) or above P.
+  PairBlend pair(int view, int x, int y, bool horizontal) const {
+    PairBlend r;
+    const T* rast = p.rast + std::int64_t(view) * p.height * p.width * 4;
+    const std::int64_t pp = std::int64_t(y) * p.width + x;
+    const std::int64_t qp = horizontal ? pp + 1 : pp + p.width;
+    const int ip = id(rast, pp), iq = id(rast, qp);
+    if (ip == iq) return r;
+    bool p_near;
+    if (ip == 0) p_near = false;
+    else if (iq == 0) p_near = true;
+    else p_near = rast[pp * 4 + 2] <= rast[qp * 4 + 2];
+    const int tri = (p_near ? ip : iq) - 1;
+    if (facing[std::size_t(view) * p.triangle_count + tri] == 0) return r;
+    const std::int64_t near_pix = p_near ? pp : qp, far_pix = p_near ? qp : pp;
+    // Segment from the near centre to the far centre along axis `a`; the other axis is fixed.
+    const double qc = (horizontal ? y : x) + 0.5;
+    const double start = (horizontal ? x : y) + 0.5 + (p_near ? 0.0 : 1.0);
+    const double dir = p_near ? 1.0 : -1.0;
+    const T* pos = p.pos + p.pos_view_stride * view;
+    const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
+    double sx[3], sy[3];
+    for (int i = 0; i < 3; ++i) {
+      const T* v = pos + std::int64_t(t[i]) * 4;
+      const double w = double(v[3]);
+      sx[i] = (double(v[0]) / w * 0.5 + 0.5) * p.width;
+      sy[i] = (double(v[1]) / w * 0.5 + 0.5) * p.height;
+    }
+    const double* along = horizontal ? sx : sy;
+    const double* across = horizontal ? sy : sx;
+    for (int e = 0; e < 3; ++e) {
+      const int i = e, j = (e + 1) % 3;
+      const double qi = across[i] - qc, qj = across[j] - qc;
+      if (qi * qj > 0.0 || qi == qj) continue;
+      const double denom = across[j] - across[i];
+      const double rr = (qc - across[i]) / denom;
+      const double cross = along[i] + rr * (along[j] - along[i]);
+      const double tt = (cross - start) * dir;
+      if (!(tt >= 0.0 && tt <= 1.0)) continue;
+      if (!silhouette(view, tri, e)) return r;
+      r.active = true;
+      r.near_pix = near_pix;
+      r.far_pix = far_pix;
+      if (tt > 0.5) {
+        r.target = far_pix;
+        r.source = near_pix;
+        r.k = tt - 0.5;
+      } else {
+        r.target = near_pix;
+        r.source = far_pix;
+        r.k = 0.5 - tt;
+      }
+      // d cross / d(along_i, along_j, across_i, across_j), then through the projection.
+      const double d_along[2] = {1.0 - rr, rr};
+      const double d_across[2] = {(along[j] - along[i]) * (qc - across[j]) / (denom * denom),
+                                  -(along[j] - along[i]) * (qc - across[i]) / (denom * denom)};
+      const int ends[2] = {i, j};
+      for (int k = 0; k < 2; ++k) {
+        const T* v = pos + std::int64_t(t[ends[k]]) * 4;
+        const double vx = double(v[0]), vy = double(v[1]), w = double(v[3]);
+        const double dsx = dir * (horizontal ? d_along[k] : d_across[k]);  // dt / d screen x
+        const double dsy = dir * (horizontal ? d_across[k] : d_along[k]);  // dt / d screen y
+        const double kx = 0.5 * p.width / w, ky = 0.5 * p.height / w;
+        r.vertex[k] = t[ends[k]];
+        r.dt[k][0] = dsx * kx;
+        r.dt[k][1] = dsy * ky;
+        r.dt[k][2] = -(dsx * kx * vx + dsy * ky * vy) / w;
+      }
+      return r;
+    }
+    return r;
+  }
+
+  /// Calls fn(blend) for the (up to four) pairs pixel (x, y) belongs to.
+  template <typename F>
+  void for_pairs(int view, int x, int y, F&& fn) const {
+    if (x > 0) fn(pair(view, x - 1, y, true));
+    if (x + 1 < p.width) fn(pair(view, x, y, true));
+    if (y > 0) fn(pair(view, x, y - 1, false));
+    if (y + 1 < p.height) fn(pair(view, x, y, false));
+  }
+};
+
+template <typename T>
+void compute_facing(Context<T>& ctx) {
+  const AntialiasParams<T>& p = ctx.p;
+  ctx.facing.assign(std::size_t(p.views) * p.triangle_count, 0);
+  cpu::parallel_blocks(std::int64_t(p.views) * p.triangle_count, 4096, [&](std::int64_t b, std::int64_t e, int) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const int view = static_cast<int>(i / p.triangle_count);
+      const std::int32_t* t = p.triangles + (i % p.triangle_count) * 3;
+      const T* pos = p.pos + p.pos_view_stride * view;
+      double v[3][3];
+      bool ok = true;
+      for (int k = 0; k < 3; ++k) {
+        const T* s = pos + std::int64_t(t[k]) * 4;
+        v[k][0] = double(s[0]);
+        v[k][1] = double(s[1]);
+        v[k][2] = double(s[3]);
+        ok = ok && v[k][2] > 0.0 && std::isfinite(v[k][0]) && std::isfinite(v[k][1]) && std::isfinite(v[k][2]);
+      }
+      if (!ok) continue;
+      const double det = v[0][0] * (v[1][1] * v[2][2] - v[1][2] * v[2][1]) -
+                         v[0][1] * (v[1][0] * v[2][2] - v[1][2] * v[2][0]) +
+                         v[0][2] * (v[1][0] * v[2][1] - v[1][1] * v[2][0]);
+      ctx.facing[std::size_t(i)] = det > 0.0 ? 1 : (det < 0.0 ? -1 : 0);
+    }
+  });
+}
+
+template <typename T>
+void forward(const AntialiasParams<T>& p) {
+  Context<T> ctx{p, {}};
+  compute_facing(ctx);
+  const int C = p.channels;
+  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
+    for (std::int64_t row = row0; row < row1; ++row) {
+      const int view = static_cast<int>(row / p.height), y = static_cast<int>(row % p.height);
+      const T* color = p.color + std::int64_t(view) * p.height * p.width * C;
+      for (int x = 0; x < p.width; ++x) {
+        const std::int64_t pix = std::int64_t(y) * p.width + x;
+        T* out = p.out + (std::int64_t(view) * p.height * p.width + pix) * C;
+        const T* c = color + pix * C;
+        for (int ch = 0; ch < C; ++ch) out[ch] = c[ch];
+        ctx.for_pairs(view, x, y, [&](const PairBlend& b) {
+          if (!b.active || b.target != pix) return;
+          const T* src = color + b.source * C;
+          for (int ch = 0; ch < C; ++ch) out[ch] += T(b.k) * (src[ch] - c[ch]);
+        });
+      }
+    }
+  });
+}
+
+template <typename T>
+void backward(const AntialiasParams<T>& p) {
+  Context<T> ctx{p, {}};
+  compute_facing(ctx);
+  const int C = p.channels;
+  const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : p.views;
+  cpu::ScatterBuffers<T> grads(p.grad_pos, static_cast<std::size_t>(pos_views) * p.vertex_count * 4,
+                               cpu::worker_count());
+  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
+    T* grad_pos = grads.slot(slot);
+    for (std::int64_t row = row0; row < row1; ++row) {
+      const int view = static_cast<int>(row / p.height), y = static_cast<int>(row % p.height);
+      const std::int64_t image = std::int64_t(view) * p.height * p.width * C;
+      const T* color = p.color + image;
+      const T* gout = p.grad_out + image;
+      T* gpos = grad_pos + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 4);
+      for (int x = 0; x < p.width; ++x) {
+        const std::int64_t pix = std::int64_t(y) * p.width + x;
+        T* gc = p.grad_color + image + pix * C;
+        const T* g = gout + pix * C;
+        for (int ch = 0; ch < C; ++ch) gc[ch] = g[ch];
+        ctx.for_pairs(view, x, y, [&](const PairBlend& b) {
+          if (!b.active) return;
+          if (b.target == pix) {
+            for (int ch = 0; ch < C; ++ch) gc[ch] -= T(b.k) * g[ch];
+            const T* cn = color + b.near_pix * C;
+            const T* cf = color + b.far_pix * C;
+            double g_t = 0;
+            for (int ch = 0; ch < C; ++ch) g_t += double(g[ch]) * (double(cn[ch]) - double(cf[ch]));
+            if (g_t == 0.0) return;
+            for (int k = 0; k < 2; ++k) {
+              T* dst = gpos + std::int64_t(b.vertex[k]) * 4;
+              const double d0 = g_t * b.dt[k][0], d1 = g_t * b.dt[k][1], d3 = g_t * b.dt[k][2];
+              if (std::isfinite(d0) && std::isfinite(d1) && std::isfinite(d3)) {
+                dst[0] += T(d0);
+                dst[1] += T(d1);
+                dst[3] += T(d3);
+              }
+            }
+          } else if (b.source == pix) {
+            const T* gt = gout + b.target * C;
+            for (int ch = 0; ch < C; ++ch) gc[ch] += T(b.k) * gt[ch];
+          }
+        });
+      }
+    }
+  });
+  grads.reduce();
+}
+
+}  // namespace
+
+void antialias_forward_cpu(const AntialiasParams<float>& p) { forward(p); }
+void antialias_forward_cpu(const AntialiasParams<double>& p) { forward(p); }
+void antialias_backward_cpu(const AntialiasParams<float>& p) { backward(p); }
+void antialias_backward_cpu(const AntialiasParams<double>& p) { backward(p); }
+
+}  // namespace likeness::raster

@@ -1,0 +1,56 @@
+#pragma once
+// Antialias: plain parameters and kernel entry points (no LibTorch).
+//
+// For every pair of horizontally or vertically adjacent pixels whose triangle ids differ, the
+// nearer pixel's triangle (the only one if the other is empty) is examined: if the segment
+// between the two pixel centres leaves it through a silhouette edge (an edge with no neighbour
+// facing the same way: a mesh boundary or a front/back fold), the edge crosses the segment at t
+// (0 at the nearer centre, 1 at the other). Treating the segment as the two pixels' 1D footprint,
+// the nearer surface covers t - 1/2 of the far pixel (t > 1/2: out_far += (t - 1/2)(c_near - c_far))
+// or leaves 1/2 - t of its own pixel uncovered (out_near += (1/2 - t)(c_far - c_near)). The
+// result is continuous in the vertex positions, which is where silhouette gradients come from.
+#include <cstdint>
+#include <vector>
+
+namespace likeness::raster {
+
+/// For every triangle edge e of triangle t (edge e joins corners e and (e + 1) % 3), the other
+/// triangles sharing that undirected edge: others[begin[3t + e] .. begin[3t + e + 1]).
+struct EdgeTopology {
+  int triangle_count = 0;
+  int vertex_count = 0;
+  std::vector<std::int32_t> begin;
+  std::vector<std::int32_t> others;
+};
+
+/// Builds the edge adjacency of validated triangles (indices in 0..vertex_count-1).
+EdgeTopology build_edge_topology(const std::int32_t* triangles, int triangle_count, int vertex_count);
+
+template <typename T>
+struct AntialiasParams {
+  const T* color = nullptr;  ///< [views][height][width][channels]
+  int channels = 0;
+  const T* rast = nullptr;   ///< [views][height][width][4]
+  const T* pos = nullptr;    ///< clip-space [pos_views][vertex_count][4]
+  std::int64_t pos_view_stride = 0;
+  int vertex_count = 0;
+  const std::int32_t* triangles = nullptr;
+  int triangle_count = 0;
+  const EdgeTopology* topology = nullptr;
+  int views = 0;
+  int height = 0;
+  int width = 0;
+
+  T* out = nullptr;  ///< forward output, like color
+
+  const T* grad_out = nullptr;  ///< backward
+  T* grad_color = nullptr;      ///< overwritten
+  T* grad_pos = nullptr;        ///< overwritten, like pos
+};
+
+void antialias_forward_cpu(const AntialiasParams<float>& p);
+void antialias_forward_cpu(const AntialiasParams<double>& p);
+void antialias_backward_cpu(const AntialiasParams<float>& p);
+void antialias_backward_cpu(const AntialiasParams<double>& p);
+
+}  // namespace likeness::raster

@@ -1,0 +1,144 @@
+// Mip pyramids on the CPU: an area-weighted box filter per level (exactly 2x2 averaging for even
+// sizes, fractional footprints for odd ones) and its transpose for the backward pass.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "engine/raster/cpu_parallel.h"
+#include "engine/raster/texture_params.h"
+
+namespace likeness::raster {
+namespace {
+
+/// Source taps of each output texel along one axis, n -> m texels.
+struct AxisTaps {
+  std::vector<int> begin;  // m + 1
+  std::vector<int> index;
+  std::vector<double> weight;
+};
+
+AxisTaps axis_taps(int n, int m) {
+  AxisTaps taps;
+  taps.begin.push_back(0);
+  const double scale = double(n) / m;
+  for (int i = 0; i < m; ++i) {
+    const double a = i * scale, b = (i + 1) * scale;
+    for (int s = static_cast<int>(std::floor(a)); s < n && s < b; ++s) {
+      const double overlap = std::min<double>(b, s + 1) - std::max<double>(a, s);
+      if (overlap <= 1e-12) continue;
+      taps.index.push_back(s);
+      taps.weight.push_back(overlap / scale);
+    }
+    taps.begin.push_back(static_cast<int>(taps.index.size()));
+  }
+  return taps;
+}
+
+template <typename T>
+T* level_ptr(T* tex, T* mip, const MipLayout& layout, int level) {
+  return level == 0 ? tex : mip + layout.offset[level];
+}
+
+template <typename T>
+void build(const T* tex, T* mip, const MipLayout& layout, int images, int channels) {
+  const int C = channels;
+  for (int l = 1; l < layout.levels; ++l) {
+    const int sw = layout.width[l - 1], sh = layout.height[l - 1];
+    const int w = layout.width[l], h = layout.height[l];
+    const AxisTaps tx = axis_taps(sw, w), ty = axis_taps(sh, h);
+    const T* src_level = l == 1 ? tex : mip + layout.offset[l - 1];
+    T* dst_level = mip + layout.offset[l];
+    cpu::parallel_blocks(std::int64_t(images) * h, 4, [&](std::int64_t r0, std::int64_t r1, int) {
+      std::vector<double> acc(static_cast<std::size_t>(w) * C);
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const std::int64_t image = r / h;
+        const int y = static_cast<int>(r % h);
+        const T* src = src_level + image * sh * sw * C;
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (int ky = ty.begin[y]; ky < ty.begin[y + 1]; ++ky) {
+          const T* srow = src + std::int64_t(ty.index[ky]) * sw * C;
+          const double wy = ty.weight[ky];
+          for (int x = 0; x < w; ++x)
+            for (int kx = tx.begin[x]; kx < tx.begin[x + 1]; ++kx) {
+              const double wxy = wy * tx.weight[kx];
+              const T* s = srow + std::int64_t(tx.index[kx]) * C;
+              for (int c = 0; c < C; ++c) acc[std::size_t(x) * C + c] += wxy * double(s[c]);
+            }
+        }
+        T* dst = dst_level + (image * h + y) * std::int64_t(w) * C;
+        for (std::size_t i = 0; i < acc.size(); ++i) dst[i] = T(acc[i]);
+      }
+    });
+  }
+}
+
+template <typename T>
+void build_backward(T* grad_tex, T* grad_mip, const MipLayout& layout, int images, int channels) {
+  const int C = channels;
+  for (int l = layout.levels - 1; l >= 1; --l) {
+    const int sw = layout.width[l - 1], sh = layout.height[l - 1];
+    const int w = layout.width[l], h = layout.height[l];
+    const AxisTaps tx = axis_taps(sw, w), ty = axis_taps(sh, h);
+    T* src_grad = level_ptr(grad_tex, grad_mip, layout, l - 1);
+    const T* dst_grad = grad_mip + layout.offset[l];
+    // Output rows y and y + 2 never share source rows, so even rows then odd rows run race-free.
+    for (int parity = 0; parity < 2; ++parity) {
+      const int rows = (h - parity + 1) / 2;
+      cpu::parallel_blocks(std::int64_t(images) * rows, 4, [&](std::int64_t r0, std::int64_t r1, int) {
+        for (std::int64_t r = r0; r < r1; ++r) {
+          const std::int64_t image = r / rows;
+          const int y = static_cast<int>(r % rows) * 2 + parity;
+          const T* g = dst_grad + (image * h + y) * std::int64_t(w) * C;
+          T* src = src_grad + image * sh * sw * C;
+          for (int ky = ty.begin[y]; ky < ty.begin[y + 1]; ++ky) {
+            T* srow = src + std::int64_t(ty.index[ky]) * sw * C;
+            const double wy = ty.weight[ky];
+            for (int x = 0; x < w; ++x)
+              for (int kx = tx.begin[x]; kx < tx.begin[x + 1]; ++kx) {
+                const T wxy = T(wy * tx.weight[kx]);
+                T* s = srow + std::int64_t(tx.index[kx]) * C;
+                for (int c = 0; c < C; ++c) s[c] += wxy * g[std::int64_t(x) * C + c];
+              }
+          }
+        }
+      });
+    }
+  }
+}
+
+}  // namespace
+
+MipLayout mip_layout(int width, int height, int images, int channels, int max_level) {
+  MipLayout layout;
+  layout.width[0] = width;
+  layout.height[0] = height;
+  layout.levels = 1;
+  std::int64_t offset = 0;
+  while ((layout.width[layout.levels - 1] > 1 || layout.height[layout.levels - 1] > 1) &&
+         layout.levels < kMaxMipLevels && (max_level < 0 || layout.levels <= max_level)) {
+    const int l = layout.levels;
+    layout.width[l] = std::max(1, layout.width[l - 1] / 2);
+    layout.height[l] = std::max(1, layout.height[l - 1] / 2);
+    layout.offset[l] = offset;
+    offset += std::int64_t(images) * layout.width[l] * layout.height[l] * channels;
+    ++layout.levels;
+  }
+  layout.mip_size = offset;
+  return layout;
+}
+
+void texture_build_mips_cpu(const float* tex, float* mip, const MipLayout& layout, int images, int channels) {
+  build(tex, mip, layout, images, channels);
+}
+void texture_build_mips_cpu(const double* tex, double* mip, const MipLayout& layout, int images, int channels) {
+  build(tex, mip, layout, images, channels);
+}
+void texture_mips_backward_cpu(float* grad_tex, float* grad_mip, const MipLayout& layout, int images, int channels) {
+  build_backward(grad_tex, grad_mip, layout, images, channels);
+}
+void texture_mips_backward_cpu(double* grad_tex, double* grad_mip, const MipLayout& layout, int images,
+                               int channels) {
+  build_backward(grad_tex, grad_mip, layout, images, channels);
+}
+
+}  // namespace likeness::raster

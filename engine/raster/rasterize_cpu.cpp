@@ -1,0 +1,387 @@
+// Rasterize on the CPU: triangle setup with homogeneous clipping, binning into 16x16 pixel tiles,
+// tiles rasterized in parallel with fixed-point edge functions (top-left fill rule) and a depth
+// test, then one perspective-correct barycentric evaluation per covered pixel.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "engine/raster/cpu_parallel.h"
+#include "engine/raster/raster_math.h"
+#include "engine/raster/rasterize_params.h"
+
+namespace likeness::raster {
+namespace {
+
+constexpr int kTileShift = 4;
+constexpr int kTile = 1 << kTileShift;
+constexpr std::int64_t kSub = 1 << kSubpixelBits;  // fixed-point units per pixel
+constexpr std::int64_t kHalf = kSub / 2;
+
+/// One screen-space triangle ready for tile rasterization (a clipped piece of a mesh triangle).
+struct Prim {
+  std::int32_t x[3], y[3];  // fixed-point vertex positions, counter-clockwise (y up)
+  double za, zb, zc;        // z/w = za * px + zb * py + zc at pixel index (px, py)
+  std::int32_t triangle;
+  std::int32_t x0, x1, y0, y1;  // inclusive pixel bounds of possibly covered centres
+};
+
+struct ClipVertex {
+  double c[4];  // x, y, z, w
+};
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+struct Viewport {
+  int width, height;
+  double guard_x, guard_y;  // clip |x| <= guard_x * w keeps fixed-point coordinates in range
+};
+
+/// Signed distance of a vertex to clip plane `k` (inside when >= 0).
+double plane_distance(const ClipVertex& v, int k, const Viewport& vp) {
+  const double x = v.c[0], y = v.c[1], z = v.c[2], w = v.c[3];
+  switch (k) {
+    case 0: return z + w;  // near
+    case 1: return w - z;  // far
+    case 2: return vp.guard_x * w - x;
+    case 3: return vp.guard_x * w + x;
+    case 4: return vp.guard_y * w - y;
+    default: return vp.guard_y * w + y;
+  }
+}
+constexpr int kPlaneCount = 6;
+
+struct Projected {
+  double x, y, z;  // pixel coordinates and z/w
+};
+
+void emit_prim(const Projected (&p)[3], int triangle, const Viewport& vp, std::vector<Prim>& out) {
+  std::int64_t fx[3], fy[3];
+  for (int i = 0; i < 3; ++i) {
+    fx[i] = std::llround(p[i].x * kSub);
+    fy[i] = std::llround(p[i].y * kSub);
+  }
+  std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
+  if (area == 0) return;
+  int order[3] = {0, 1, 2};
+  if (area < 0) {
+    std::swap(order[1], order[2]);
+    area = -area;
+  }
+  Prim prim;
+  for (int i = 0; i < 3; ++i) {
+    prim.x[i] = static_cast<std::int32_t>(fx[order[i]]);
+    prim.y[i] = static_cast<std::int32_t>(fy[order[i]]);
+  }
+  const std::int64_t min_x = std::min({fx[0], fx[1], fx[2]}), max_x = std::max({fx[0], fx[1], fx[2]});
+  const std::int64_t min_y = std::min({fy[0], fy[1], fy[2]}), max_y = std::max({fy[0], fy[1], fy[2]});
+  // Pixel x has its centre at x * kSub + kHalf.
+  std::int64_t x0 = floor_div(min_x - kHalf + kSub - 1, kSub), x1 = floor_div(max_x - kHalf, kSub);
+  std::int64_t y0 = floor_div(min_y - kHalf + kSub - 1, kSub), y1 = floor_div(max_y - kHalf, kSub);
+  x0 = std::max<std::int64_t>(x0, 0);
+  y0 = std::max<std::int64_t>(y0, 0);
+  x1 = std::min<std::int64_t>(x1, vp.width - 1);
+  y1 = std::min<std::int64_t>(y1, vp.height - 1);
+  if (x0 > x1 || y0 > y1) return;
+  prim.x0 = static_cast<std::int32_t>(x0);
+  prim.x1 = static_cast<std::int32_t>(x1);
+  prim.y0 = static_cast<std::int32_t>(y0);
+  prim.y1 = static_cast<std::int32_t>(y1);
+
+  // Depth plane through the snapped vertices (pixel units), so its determinant is never zero.
+  double sx[3], sy[3], sz[3];
+  for (int i = 0; i < 3; ++i) {
+    sx[i] = double(prim.x[i]) / kSub;
+    sy[i] = double(prim.y[i]) / kSub;
+    sz[i] = p[order[i]].z;
+  }
+  const double det = double(area) / double(kSub * kSub);
+  prim.za = ((sz[1] - sz[0]) * (sy[2] - sy[0]) - (sz[2] - sz[0]) * (sy[1] - sy[0])) / det;
+  prim.zb = ((sx[1] - sx[0]) * (sz[2] - sz[0]) - (sx[2] - sx[0]) * (sz[1] - sz[0])) / det;
+  prim.zc = sz[0] + prim.za * (0.5 - sx[0]) + prim.zb * (0.5 - sy[0]);
+  if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) return;
+  prim.triangle = triangle;
+  out.push_back(prim);
+}
+
+bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
+  const double w = v.c[3];
+  if (!(w > 0.0)) return false;
+  out.x = (v.c[0] / w * 0.5 + 0.5) * vp.width;
+  out.y = (v.c[1] / w * 0.5 + 0.5) * vp.height;
+  out.z = v.c[2] / w;
+  return std::isfinite(out.x) && std::isfinite(out.y) && std::isfinite(out.z);
+}
+
+/// Clips one mesh triangle against near, far and the guard band, and emits its screen pieces.
+template <typename T>
+void setup_triangle(const T* pos, const std::int32_t* tri, int triangle, const Viewport& vp, std::vector<Prim>& out) {
+  ClipVertex v[3];
+  unsigned outside_all = (1u << kPlaneCount) - 1, outside_any = 0;
+  for (int i = 0; i < 3; ++i) {
+    const T* src = pos + static_cast<std::int64_t>(tri[i]) * 4;
+    for (int c = 0; c < 4; ++c) {
+      v[i].c[c] = double(src[c]);
+      if (!std::isfinite(v[i].c[c])) return;
+    }
+    unsigned code = 0;
+    for (int k = 0; k < kPlaneCount; ++k)
+      if (plane_distance(v[i], k, vp) < 0.0) code |= 1u << k;
+    outside_all &= code;
+    outside_any |= code;
+  }
+  if (outside_all != 0) return;  // entirely outside one plane
+  if (outside_any == 0) {
+    Projected p[3];
+    for (int i = 0; i < 3; ++i)
+      if (!project(v[i], vp, p[i])) return;
+    emit_prim(p, triangle, vp, out);
+    return;
+  }
+  // Sutherland-Hodgman in homogeneous space. Intersections are computed from the inside vertex
+  // toward the outside one, so an edge shared by two triangles is cut at the same point in both.
+  ClipVertex poly[3 + kPlaneCount], next[3 + kPlaneCount];
+  int n = 3;
+  std::copy(v, v + 3, poly);
+  for (int k = 0; k < kPlaneCount && n > 0; ++k) {
+    if (!(outside_any & (1u << k))) continue;
+    int m = 0;
+    for (int i = 0; i < n; ++i) {
+      const ClipVertex& a = poly[i];
+      const ClipVertex& b = poly[(i + 1) % n];
+      const double da = plane_distance(a, k, vp), db = plane_distance(b, k, vp);
+      const bool ina = da >= 0.0, inb = db >= 0.0;
+      if (ina) next[m++] = a;
+      if (ina != inb) {
+        const ClipVertex& in = ina ? a : b;
+        const ClipVertex& outv = ina ? b : a;
+        const double din = ina ? da : db, dout = ina ? db : da;
+        const double t = din / (din - dout);
+        ClipVertex c;
+        for (int j = 0; j < 4; ++j) c.c[j] = in.c[j] + t * (outv.c[j] - in.c[j]);
+        next[m++] = c;
+      }
+    }
+    n = m;
+    std::copy(next, next + n, poly);
+  }
+  if (n < 3) return;
+  Projected pp[3 + kPlaneCount];
+  for (int i = 0; i < n; ++i)
+    if (!project(poly[i], vp, pp[i])) return;
+  for (int i = 1; i + 1 < n; ++i) {
+    Projected p[3] = {pp[0], pp[i], pp[i + 1]};
+    emit_prim(p, triangle, vp, out);
+  }
+}
+
+/// Scratch memory kept between calls by the calling thread.
+struct Scratch {
+  std::vector<std::vector<Prim>> chunk_prims;
+  std::vector<std::int64_t> counts;  // [chunk][tile]
+  std::vector<std::int64_t> tile_begin;
+  std::vector<const Prim*> bins;
+};
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+template <typename T>
+void resolve_pixel(const RasterizeForwardParams<T>& p, const T* pos, int x, int y, int triangle, double plane_z,
+                   T* out, T* out_db) {
+  if (triangle < 0) {
+    for (int c = 0; c < 4; ++c) out[c] = T(0);
+    if (out_db)
+      for (int c = 0; c < 4; ++c) out_db[c] = T(0);
+    return;
+  }
+  const std::int32_t* tri = p.triangles + static_cast<std::int64_t>(triangle) * 3;
+  const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4,
+                                                        pos + std::int64_t(tri[2]) * 4);
+  const double px = (x + 0.5) / p.width * 2.0 - 1.0, py = (y + 0.5) / p.height * 2.0 - 1.0;
+  const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
+  if (r.valid) {
+    out[0] = T(r.b[0]);
+    out[1] = T(r.b[1]);
+    out[2] = T(r.zw);
+  } else {
+    out[0] = T(1.0 / 3.0);
+    out[1] = T(1.0 / 3.0);
+    out[2] = T(plane_z);
+  }
+  out[3] = T(triangle + 1);
+  if (out_db) {
+    double db[4] = {0, 0, 0, 0};
+    if (r.valid) math::barycentric_derivatives(t, r, p.width, p.height, db);
+    for (int c = 0; c < 4; ++c) out_db[c] = std::isfinite(db[c]) ? T(db[c]) : T(0);
+  }
+}
+
+template <typename T>
+void forward(const RasterizeForwardParams<T>& p) {
+  const int width = p.width, height = p.height, views = p.views;
+  const int tiles_x = (width + kTile - 1) / kTile, tiles_y = (height + kTile - 1) / kTile;
+  const int tiles = tiles_x * tiles_y;
+  const int workers = cpu::worker_count();
+  const int per_view = std::max(1, std::min(p.triangle_count / 1024 + 1, workers * 4));
+  const int chunks = views * per_view;
+
+  Viewport vp;
+  vp.width = width;
+  vp.height = height;
+  vp.guard_x = double(1 << 20) / width;
+  vp.guard_y = double(1 << 20) / height;
+
+  Scratch& s = scratch();
+  if (static_cast<int>(s.chunk_prims.size()) < chunks) s.chunk_prims.resize(chunks);
+  s.counts.assign(static_cast<std::size_t>(chunks) * tiles, 0);
+
+  // 1. Setup and counting, per chunk of triangles of one view.
+  cpu::parallel_items(chunks, workers, [&](std::int64_t c, int) {
+    const int view = static_cast<int>(c / per_view), part = static_cast<int>(c % per_view);
+    const int t0 = static_cast<int>(std::int64_t(p.triangle_count) * part / per_view);
+    const int t1 = static_cast<int>(std::int64_t(p.triangle_count) * (part + 1) / per_view);
+    const T* pos = p.pos + p.pos_view_stride * view;
+    std::vector<Prim>& prims = s.chunk_prims[c];
+    prims.clear();
+    for (int t = t0; t < t1; ++t) setup_triangle(pos, p.triangles + std::int64_t(t) * 3, t, vp, prims);
+    std::int64_t* counts = s.counts.data() + c * tiles;
+    for (const Prim& prim : prims)
+      for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)
+        for (int tx = prim.x0 >> kTileShift; tx <= (prim.x1 >> kTileShift); ++tx) ++counts[ty * tiles_x + tx];
+  });
+
+  // 2. Offsets: per view, per tile, chunks in order, so every bin lists triangles in index order.
+  s.tile_begin.assign(static_cast<std::size_t>(views) * tiles + 1, 0);
+  std::int64_t total = 0;
+  for (int view = 0; view < views; ++view)
+    for (int tile = 0; tile < tiles; ++tile) {
+      s.tile_begin[std::size_t(view) * tiles + tile] = total;
+      for (int part = 0; part < per_view; ++part) {
+        std::int64_t& count = s.counts[(std::size_t(view) * per_view + part) * tiles + tile];
+        const std::int64_t n = count;
+        count = total;  // becomes the chunk's write cursor in this bin
+        total += n;
+      }
+    }
+  s.tile_begin[std::size_t(views) * tiles] = total;
+  s.bins.resize(static_cast<std::size_t>(total));
+  cpu::parallel_items(chunks, workers, [&](std::int64_t c, int) {
+    std::int64_t* cursor = s.counts.data() + c * tiles;
+    for (const Prim& prim : s.chunk_prims[c])
+      for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)
+        for (int tx = prim.x0 >> kTileShift; tx <= (prim.x1 >> kTileShift); ++tx)
+          s.bins[cursor[ty * tiles_x + tx]++] = &prim;
+  });
+
+  // 3. Tiles in parallel: coverage, depth test, then resolve.
+  cpu::parallel_items(std::int64_t(views) * tiles, workers, [&](std::int64_t item, int) {
+    const int view = static_cast<int>(item / tiles), tile = static_cast<int>(item % tiles);
+    const int tx0 = (tile % tiles_x) * kTile, ty0 = (tile / tiles_x) * kTile;
+    const int tx1 = std::min(tx0 + kTile, width), ty1 = std::min(ty0 + kTile, height);
+    double zbuf[kTile * kTile];
+    std::int32_t ids[kTile * kTile];
+    std::fill(zbuf, zbuf + kTile * kTile, std::numeric_limits<double>::infinity());
+    std::fill(ids, ids + kTile * kTile, -1);
+    const std::int64_t b0 = s.tile_begin[std::size_t(item)], b1 = s.tile_begin[std::size_t(item) + 1];
+    for (std::int64_t b = b0; b < b1; ++b) {
+      const Prim& prim = *s.bins[b];
+      const int xa = std::max(prim.x0, tx0), xb = std::min(prim.x1, tx1 - 1);
+      const int ya = std::max(prim.y0, ty0), yb = std::min(prim.y1, ty1 - 1);
+      std::int64_t ea[3], eb[3], ec[3];
+      for (int e = 0; e < 3; ++e) {
+        const int a = e, bb = (e + 1) % 3;
+        const std::int64_t dx = std::int64_t(prim.x[bb]) - prim.x[a], dy = std::int64_t(prim.y[bb]) - prim.y[a];
+        // Top-left rule (y up, counter-clockwise): pixels exactly on an edge belong to the
+        // triangle for which that edge is a left edge (going down) or a top edge (going left).
+        const bool top_left = dy < 0 || (dy == 0 && dx < 0);
+        ea[e] = -kSub * dy;
+        eb[e] = kSub * dx;
+        ec[e] = dx * (kHalf - prim.y[a]) - dy * (kHalf - prim.x[a]) - (top_left ? 0 : 1);
+      }
+      for (int y = ya; y <= yb; ++y) {
+        std::int64_t e0 = ea[0] * xa + eb[0] * y + ec[0];
+        std::int64_t e1 = ea[1] * xa + eb[1] * y + ec[1];
+        std::int64_t e2 = ea[2] * xa + eb[2] * y + ec[2];
+        const double zrow = prim.zb * y + prim.zc;
+        for (int x = xa; x <= xb; ++x, e0 += ea[0], e1 += ea[1], e2 += ea[2]) {
+          if ((e0 | e1 | e2) < 0) continue;
+          const double z = prim.za * x + zrow;
+          const int i = (y - ty0) * kTile + (x - tx0);
+          if (z < zbuf[i]) {
+            zbuf[i] = z;
+            ids[i] = prim.triangle;
+          }
+        }
+      }
+    }
+    const T* pos = p.pos + p.pos_view_stride * view;
+    for (int y = ty0; y < ty1; ++y)
+      for (int x = tx0; x < tx1; ++x) {
+        const std::int64_t o = ((std::int64_t(view) * height + y) * width + x) * 4;
+        const int i = (y - ty0) * kTile + (x - tx0);
+        resolve_pixel(p, pos, x, y, ids[i], zbuf[i], p.rast + o, p.rast_db ? p.rast_db + o : nullptr);
+      }
+  });
+}
+
+template <typename T>
+void backward(const RasterizeBackwardParams<T>& p) {
+  const int views = p.views, width = p.width, height = p.height;
+  const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : views;
+  const std::size_t grad_size = static_cast<std::size_t>(pos_views) * p.vertex_count * 4;
+  cpu::ScatterBuffers<T> grads(p.grad_pos, grad_size, cpu::worker_count());
+  cpu::parallel_blocks(std::int64_t(views) * height, 8, [&](std::int64_t row0, std::int64_t row1, int slot) {
+    T* grad = grads.slot(slot);
+    for (std::int64_t row = row0; row < row1; ++row) {
+      const int view = static_cast<int>(row / height), y = static_cast<int>(row % height);
+      const T* pos = p.pos + p.pos_view_stride * view;
+      T* grad_view = grad + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 4);
+      for (int x = 0; x < width; ++x) {
+        const std::int64_t o = (row * width + x) * 4;
+        const int id = static_cast<int>(p.rast[o + 3]);
+        if (id <= 0 || id > p.triangle_count) continue;
+        const T* g = p.grad_rast + o;
+        const T* gdb_src = p.grad_rast_db ? p.grad_rast_db + o : nullptr;
+        double gdb[4] = {0, 0, 0, 0};
+        bool any = g[0] != T(0) || g[1] != T(0) || g[2] != T(0);
+        if (gdb_src)
+          for (int c = 0; c < 4; ++c) {
+            gdb[c] = double(gdb_src[c]);
+            any = any || gdb[c] != 0.0;
+          }
+        if (!any) continue;
+        const std::int32_t* tri = p.triangles + std::int64_t(id - 1) * 3;
+        const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4,
+                                                              pos + std::int64_t(tri[1]) * 4,
+                                                              pos + std::int64_t(tri[2]) * 4);
+        const double px = (x + 0.5) / width * 2.0 - 1.0, py = (y + 0.5) / height * 2.0 - 1.0;
+        const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
+        double gv[3][4] = {};
+        math::pixel_barycentrics_vjp(t, r, px, py, double(g[0]), double(g[1]), double(g[2]),
+                                     gdb_src ? gdb : nullptr, width, height, gv);
+        for (int k = 0; k < 3; ++k) {
+          T* dst = grad_view + std::int64_t(tri[k]) * 4;
+          for (int c = 0; c < 4; ++c)
+            if (std::isfinite(gv[k][c])) dst[c] += T(gv[k][c]);
+        }
+      }
+    }
+  });
+  grads.reduce();
+}
+
+}  // namespace
+
+void rasterize_forward_cpu(const RasterizeForwardParams<float>& p) { forward(p); }
+void rasterize_forward_cpu(const RasterizeForwardParams<double>& p) { forward(p); }
+void rasterize_backward_cpu(const RasterizeBackwardParams<float>& p) { backward(p); }
+void rasterize_backward_cpu(const RasterizeBackwardParams<double>& p) { backward(p); }
+
+}  // namespace likeness::raster

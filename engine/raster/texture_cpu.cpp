@@ -1,0 +1,298 @@
+// Texture sampling on the CPU: nearest, bilinear and mip-mapped filters over UDIM tile stacks,
+// with gradients to texels (per-worker scatter buffers, then down the pyramid), to uvs and to the
+// uv derivatives that choose the mip level.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "engine/raster/cpu_parallel.h"
+#include "engine/raster/texture_params.h"
+
+namespace likeness::raster {
+namespace {
+
+constexpr double kLn2 = 0.69314718055994530942;
+
+/// Texel index along an axis under the boundary mode, or -1 for "reads zero".
+std::int64_t resolve_index(double i, int n, TextureBoundary boundary) {
+  switch (boundary) {
+    case TextureBoundary::Wrap: {
+      const double r = i - n * std::floor(i / n);
+      const std::int64_t k = static_cast<std::int64_t>(r);
+      return k >= n ? n - 1 : (k < 0 ? 0 : k);
+    }
+    case TextureBoundary::Clamp:
+      return static_cast<std::int64_t>(std::clamp(i, 0.0, double(n - 1)));
+    default:
+      return (i < 0.0 || i > n - 1) ? -1 : static_cast<std::int64_t>(i);
+  }
+}
+
+/// A bilinear (or nearest) footprint on one level image.
+struct Footprint {
+  std::int64_t offset[4];  // element offsets of the texels in the level image, -1 = zero
+  double weight[4];
+  double fx = 0, fy = 0;
+  int taps = 4;
+};
+
+Footprint bilinear(double ul, double v, int w, int h, int channels, TextureBoundary boundary) {
+  Footprint f;
+  const double x = ul * w - 0.5, y = (1.0 - v) * h - 0.5;
+  const double x0 = std::floor(x), y0 = std::floor(y);
+  f.fx = x - x0;
+  f.fy = y - y0;
+  const std::int64_t xi[2] = {resolve_index(x0, w, boundary), resolve_index(x0 + 1, w, boundary)};
+  const std::int64_t yi[2] = {resolve_index(y0, h, boundary), resolve_index(y0 + 1, h, boundary)};
+  for (int k = 0; k < 4; ++k) {
+    const std::int64_t tx = xi[k & 1], ty = yi[k >> 1];
+    f.offset[k] = (tx < 0 || ty < 0) ? -1 : (ty * w + tx) * channels;
+  }
+  f.weight[0] = (1 - f.fx) * (1 - f.fy);
+  f.weight[1] = f.fx * (1 - f.fy);
+  f.weight[2] = (1 - f.fx) * f.fy;
+  f.weight[3] = f.fx * f.fy;
+  return f;
+}
+
+Footprint nearest(double ul, double v, int w, int h, int channels, TextureBoundary boundary) {
+  Footprint f;
+  f.taps = 1;
+  const std::int64_t tx = resolve_index(std::floor(ul * w), w, boundary);
+  const std::int64_t ty = resolve_index(std::floor((1.0 - v) * h), h, boundary);
+  f.offset[0] = (tx < 0 || ty < 0) ? -1 : (ty * w + tx) * channels;
+  f.weight[0] = 1.0;
+  return f;
+}
+
+/// Everything one pixel's sample needs: its tile, local u, and the levels with their weights.
+struct PixelSample {
+  bool valid = false;
+  int tile = 0;
+  double ul = 0, v = 0;
+  int level[2] = {0, 0};
+  double level_weight[2] = {1, 0};
+  int level_count = 1;
+  // Mip level bookkeeping for gradients.
+  bool lod_active = false;  // trilinear blend with lod strictly between two levels
+  double lambda = 0;        // largest eigenvalue of the texel-space Jacobian product
+  double dx[2] = {0, 0}, dy[2] = {0, 0};
+};
+
+template <typename T>
+struct Sampler {
+  const TextureParams<T>& p;
+  int tex_views;
+  std::int64_t level0_image;  // elements of one level-0 image
+
+  bool mipmapped() const {
+    return p.filter == TextureFilter::LinearMipmapNearest || p.filter == TextureFilter::LinearMipmapLinear;
+  }
+
+  /// Offset of the level image of (view, tile) in the texture (level 0) or mip buffer.
+  std::int64_t image_offset(int level, int view, int tile) const {
+    const std::int64_t image = std::int64_t(p.tex_view_stride == 0 ? 0 : view) * p.tiles + tile;
+    if (level == 0) return image * level0_image;
+    return p.layout.offset[level] +
+           image * std::int64_t(p.layout.width[level]) * p.layout.height[level] * p.channels;
+  }
+
+  PixelSample setup(std::int64_t pix) const {
+    PixelSample s;
+    const double u = double(p.uv[pix * 2]), v = double(p.uv[pix * 2 + 1]);
+    if (!std::isfinite(u) || !std::isfinite(v)) return s;
+    if (p.tiles > 1) {
+      const double tile = std::floor(u);
+      if (tile < 0 || tile >= p.tiles) return s;
+      s.tile = static_cast<int>(tile);
+      s.ul = u - tile;
+    } else {
+      s.ul = u;
+    }
+    s.v = v;
+    s.valid = true;
+    if (!mipmapped() || p.layout.levels <= 1) return s;
+
+    double lod = 0.0;
+    if (p.uv_da) {
+      const T* d = p.uv_da + pix * 4;
+      s.dx[0] = double(d[0]) * p.tex_width;
+      s.dx[1] = double(d[2]) * p.tex_height;
+      s.dy[0] = double(d[1]) * p.tex_width;
+      s.dy[1] = double(d[3]) * p.tex_height;
+      const double a = s.dx[0] * s.dx[0] + s.dx[1] * s.dx[1];
+      const double c = s.dy[0] * s.dy[0] + s.dy[1] * s.dy[1];
+      const double b = s.dx[0] * s.dy[0] + s.dx[1] * s.dy[1];
+      s.lambda = 0.5 * (a + c) + std::sqrt(0.25 * (a - c) * (a - c) + b * b);
+      lod = s.lambda > 0.0 ? 0.5 * std::log2(s.lambda) : -1e30;
+    }
+    if (p.lod_bias) lod += double(p.lod_bias[pix]);
+    if (!std::isfinite(lod)) lod = lod > 0 ? 1e30 : -1e30;
+    const int top = p.layout.levels - 1;
+    if (p.filter == TextureFilter::LinearMipmapNearest) {
+      s.level[0] = static_cast<int>(std::clamp(std::floor(lod + 0.5), 0.0, double(top)));
+      return s;
+    }
+    if (lod <= 0.0) return s;
+    if (lod >= top) {
+      s.level[0] = top;
+      return s;
+    }
+    const double l0 = std::floor(lod);
+    s.level[0] = static_cast<int>(l0);
+    s.level[1] = s.level[0] + 1;
+    s.level_weight[1] = lod - l0;
+    s.level_weight[0] = 1.0 - s.level_weight[1];
+    s.level_count = 2;
+    s.lod_active = p.uv_da != nullptr || p.lod_bias != nullptr;
+    return s;
+  }
+
+  Footprint footprint(const PixelSample& s, int level) const {
+    const int w = p.layout.width[level], h = p.layout.height[level];
+    return p.filter == TextureFilter::Nearest ? nearest(s.ul, s.v, w, h, p.channels, p.boundary)
+                                              : bilinear(s.ul, s.v, w, h, p.channels, p.boundary);
+  }
+
+  const T* level_data(int level) const { return level == 0 ? p.tex : p.mip; }
+};
+
+template <typename T>
+void forward(const TextureParams<T>& p) {
+  const int C = p.channels;
+  Sampler<T> sampler{p, p.tex_view_stride == 0 ? 1 : p.views, std::int64_t(p.tex_height) * p.tex_width * C};
+  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
+    for (std::int64_t row = row0; row < row1; ++row) {
+      const int view = static_cast<int>(row / p.height);
+      for (int x = 0; x < p.width; ++x) {
+        const std::int64_t pix = row * p.width + x;
+        T* out = p.out + pix * C;
+        std::memset(static_cast<void*>(out), 0, sizeof(T) * C);
+        const PixelSample s = sampler.setup(pix);
+        if (!s.valid) continue;
+        for (int k = 0; k < s.level_count; ++k) {
+          const int level = s.level[k];
+          const T* img = sampler.level_data(level) + sampler.image_offset(level, view, s.tile);
+          const Footprint f = sampler.footprint(s, level);
+          for (int t = 0; t < f.taps; ++t) {
+            if (f.offset[t] < 0) continue;
+            const T w = T(f.weight[t] * s.level_weight[k]);
+            const T* texel = img + f.offset[t];
+            for (int c = 0; c < C; ++c) out[c] += w * texel[c];
+          }
+        }
+      }
+    }
+  });
+}
+
+template <typename T>
+void backward(const TextureParams<T>& p) {
+  const int C = p.channels;
+  const int tex_views = p.tex_view_stride == 0 ? 1 : p.views;
+  Sampler<T> sampler{p, tex_views, std::int64_t(p.tex_height) * p.tex_width * C};
+  const bool mips = sampler.mipmapped() && p.layout.levels > 1;
+  const int workers = cpu::worker_count();
+  cpu::ScatterBuffers<T> grad_tex(p.grad_tex, static_cast<std::size_t>(tex_views) * p.tiles * sampler.level0_image,
+                                  workers);
+  std::vector<T> grad_mip_storage(mips ? static_cast<std::size_t>(p.layout.mip_size) : 0);
+  cpu::ScatterBuffers<T> grad_mip(grad_mip_storage.data(), grad_mip_storage.size(), mips ? workers : 1);
+
+  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
+    T* gtex = grad_tex.slot(slot);
+    T* gmip = mips ? grad_mip.slot(slot) : nullptr;
+    for (std::int64_t row = row0; row < row1; ++row) {
+      const int view = static_cast<int>(row / p.height);
+      for (int x = 0; x < p.width; ++x) {
+        const std::int64_t pix = row * p.width + x;
+        if (p.grad_uv) p.grad_uv[pix * 2] = p.grad_uv[pix * 2 + 1] = T(0);
+        if (p.grad_uv_da)
+          for (int c = 0; c < 4; ++c) p.grad_uv_da[pix * 4 + c] = T(0);
+        if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(0);
+        const T* g = p.grad_out + pix * C;
+        bool any = false;
+        for (int c = 0; c < C; ++c) any = any || g[c] != T(0);
+        if (!any) continue;
+        const PixelSample s = sampler.setup(pix);
+        if (!s.valid) continue;
+        double gu = 0, gv = 0;
+        double level_sample[2] = {0, 0};  // g . sample(level k)
+        for (int k = 0; k < s.level_count; ++k) {
+          const int level = s.level[k];
+          const std::int64_t base = sampler.image_offset(level, view, s.tile);
+          const T* img = sampler.level_data(level) + base;
+          T* gimg = (level == 0 ? gtex : gmip) + base;
+          const Footprint f = sampler.footprint(s, level);
+          const double lw = s.level_weight[k];
+          double dfx = 0, dfy = 0, sample_dot = 0;
+          for (int t = 0; t < f.taps; ++t) {
+            if (f.offset[t] < 0) continue;
+            const T w = T(f.weight[t] * lw);
+            T* gt = gimg + f.offset[t];
+            const T* tv = img + f.offset[t];
+            double gdot = 0;
+            for (int c = 0; c < C; ++c) {
+              gt[c] += w * g[c];
+              gdot += double(g[c]) * double(tv[c]);
+            }
+            // d(weight)/d(fx), d(weight)/d(fy) for taps 00, 10, 01, 11.
+            if (f.taps == 4) {
+              const double wx = (t & 1) ? 1.0 : -1.0, wy = (t & 2) ? 1.0 : -1.0;
+              dfx += gdot * wx * ((t & 2) ? f.fy : 1 - f.fy);
+              dfy += gdot * wy * ((t & 1) ? f.fx : 1 - f.fx);
+            }
+            sample_dot += gdot * f.weight[t];
+          }
+          if (f.taps == 4) {
+            gu += lw * dfx * p.layout.width[level];
+            gv += lw * dfy * -double(p.layout.height[level]);
+          }
+          level_sample[k] = sample_dot;
+        }
+        if (p.grad_uv) {
+          p.grad_uv[pix * 2] = T(gu);
+          p.grad_uv[pix * 2 + 1] = T(gv);
+        }
+        if (s.lod_active) {
+          const double g_lod = level_sample[1] - level_sample[0];
+          if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(g_lod);
+          if (p.grad_uv_da && p.uv_da && s.lambda > 0.0) {
+            const double a = s.dx[0] * s.dx[0] + s.dx[1] * s.dx[1];
+            const double c = s.dy[0] * s.dy[0] + s.dy[1] * s.dy[1];
+            const double b = s.dx[0] * s.dy[0] + s.dx[1] * s.dy[1];
+            const double r = std::sqrt(0.25 * (a - c) * (a - c) + b * b);
+            const double dla = r > 0 ? 0.5 + 0.25 * (a - c) / r : 0.5;
+            const double dlc = r > 0 ? 0.5 - 0.25 * (a - c) / r : 0.5;
+            const double dlb = r > 0 ? b / r : 0.0;
+            const double G = g_lod * 0.5 / (s.lambda * kLn2);
+            double gdx[2], gdy[2];
+            for (int i = 0; i < 2; ++i) {
+              gdx[i] = G * (dla * 2 * s.dx[i] + dlb * s.dy[i]);
+              gdy[i] = G * (dlc * 2 * s.dy[i] + dlb * s.dx[i]);
+            }
+            T* gd = p.grad_uv_da + pix * 4;
+            gd[0] = T(gdx[0] * p.tex_width);
+            gd[1] = T(gdy[0] * p.tex_width);
+            gd[2] = T(gdx[1] * p.tex_height);
+            gd[3] = T(gdy[1] * p.tex_height);
+          }
+        }
+      }
+    }
+  });
+  grad_tex.reduce();
+  if (mips) {
+    grad_mip.reduce();
+    texture_mips_backward_cpu(p.grad_tex, grad_mip_storage.data(), p.layout, tex_views * p.tiles, C);
+  }
+}
+
+}  // namespace
+
+void texture_forward_cpu(const TextureParams<float>& p) { forward(p); }
+void texture_forward_cpu(const TextureParams<double>& p) { forward(p); }
+void texture_backward_cpu(const TextureParams<float>& p) { backward(p); }
+void texture_backward_cpu(const TextureParams<double>& p) { backward(p); }
+
+}  // namespace likeness::raster
