@@ -27,8 +27,10 @@ void write_all(int fd, const char* data, size_t size, const std::string& path) {
 
 fs::path temp_name_for(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
-  return path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) +
-                               "-" + std::to_string(counter++));
+  std::string name = ".";
+  name += path.filename().string();
+  name += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  return path.parent_path() / name;
 }
 
 void sync_dir(const fs::path& dir) {

@@ -58,8 +58,11 @@ void write_image(const fs::path& path, const Image& image, const ImageWriteOptio
   static std::atomic<unsigned> counter{0};
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
-  const fs::path tmp = path.parent_path() / ("." + path.stem().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                                             std::to_string(counter++) + path.extension().string());
+  std::string tmp_name = ".";
+  tmp_name += path.stem().string();
+  tmp_name += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  tmp_name += path.extension().string();
+  const fs::path tmp = path.parent_path() / tmp_name;
   auto out = OIIO::ImageOutput::create(path.string());
   if (!out) throw InputError(at_file(path.string(), "cannot write this image format: " + OIIO::geterror()));
   OIIO::TypeDesc type = is_float_format(path) ? OIIO::TypeDesc::HALF

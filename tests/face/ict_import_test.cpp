@@ -58,7 +58,10 @@ struct SyntheticIct {
     shapes["PupilDilate_R"] = displaced(0.02f, 0);
     for (const auto& [n, v] : shapes) write_obj(n, v);
     std::string landmarks;
-    for (int i = 0; i < 68; ++i) landmarks += (i ? "," : "") + std::to_string(i % 8);
+    for (int i = 0; i < 68; ++i) {
+      if (i) landmarks += ',';
+      landmarks += std::to_string(i % 8);
+    }
     write_file_atomic(dir / "vertex_indices.json",
                       R"({"expressions": ["jawOpen", "eyeBlink_L"], "idx_to_landmark_verts": [)" + landmarks + "]}");
   }
