@@ -254,6 +254,7 @@ private:
           for (const std::string& name : lex_->expression_names_) {
             TargetSpec e = s;
             e.id = name;
+            e.baseline = true;
             out.push_back(e);
           }
           continue;
@@ -317,6 +318,7 @@ private:
     list("than", Role::Kind::Than);
     list("stop", Role::Kind::Stop);
     list("years_units", Role::Kind::YearsUnit);
+    list("locatives", Role::Kind::Locative);
     for (const auto& [w, f] : object_at(j, "degrees", "(top)").items())
       add_phrase(w, {Role::Kind::Degree, -1, number(f, "degrees." + w)}, "degrees." + w);
     for (const auto& [w, f] : object_at(j, "hedges", "(top)").items())
@@ -551,6 +553,9 @@ private:
       const int index = static_cast<int>(lex_->expressions_.size());
       lex_->expressions_.push_back(e);
       add_words(spec, id, {Role::Kind::Expression, index}, path);
+      // Commands ("close her eyes") are expressions that also make their sentence an edit.
+      for (const std::string& c : strings(spec, "imperatives", path))
+        add_phrase(c, {Role::Kind::Expression, index, 1}, path + ".imperatives");
       for (const std::string& c : strings(spec, "comparatives", path))
         add_phrase(c, {Role::Kind::ExpressionComparative, index, 1}, path + ".comparatives");
     }

@@ -41,6 +41,7 @@ struct TargetSpec {
   double value = 0;      ///< z / value / weight (or their delta)
   std::string color;     ///< Kind::Color: a vocabulary colour name or "#rrggbb"
   double weight = 1;     ///< confidence in [0, 1]
+  bool baseline = false; ///< from "*" (every expression): a reset that stated values override
 };
 using Bundle = std::vector<TargetSpec>;
 
@@ -160,7 +161,7 @@ struct Role {
   enum class Kind {
     Feature, Adjective, Comparative, Color, ColorModifier, Degree, Negation, Without, More, Less,
     Person, Pronoun, Ancestry, Expression, ExpressionComparative, Verb, DimensionNoun, Copula,
-    Conjunction, With, Of, Than, Stop, Unsupported, NumberWord, YearsUnit, AgeWord, Hedge
+    Conjunction, With, Of, Than, Stop, Unsupported, NumberWord, YearsUnit, AgeWord, Hedge, Locative
   };
   Role(Kind k, int i = -1, double v = 0, std::string t = {}) : kind(k), index(i), value(v), text(std::move(t)) {}
   Kind kind;

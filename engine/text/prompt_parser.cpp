@@ -26,6 +26,7 @@ struct Mod {
   Type type = Type::Adjective;
   int index = -1;                                  // adjective, colour or expression
   std::vector<const ColorModifier*> color_mods;    // "dark" in "dark brown"
+  int blend = -1;                                  // "hazel" in "hazel-green"
   std::string color_name;
   double degree = 1;
   bool negated = false;
@@ -95,6 +96,11 @@ private:
            it.has(K::ExpressionComparative);
   }
 
+  static bool is_quote(const std::string& p) {
+    return p == "\"" || p == "'" || p == "\u201c" || p == "\u201d" || p == "\u2018" || p == "\u2019" || p == "\u00ab" ||
+           p == "\u00bb" || p == "`";
+  }
+
   bool is_head(const Item& it) const {
     return it.has(K::Feature) || it.has(K::Person) || it.has(K::Expression) || it.has(K::Ancestry);
   }
@@ -106,7 +112,11 @@ private:
       const Item& it = items_[j];
       if (is_head(it) && !(it.has(K::Expression) && j + 1 < items_.size() && is_head(items_[j + 1]))) return true;
       if (it.has(K::Expression)) return true;
-      if (it.special == Item::Special::Unknown) continue;
+      if (it.special == Item::Special::Unknown || it.has(K::Unsupported)) continue;
+      if (it.special == Item::Special::Punct && it.roles.empty()) {
+        if (is_quote(it.phrase)) continue;  // "“big” nose"
+        return false;                       // a bracket closes the phrase: "big nose (very big), small eyes"
+      }
       if (is_modifier(it)) continue;
       if ((it.has(K::Conjunction) || it.phrase == ",") && j + 1 < items_.size() &&
           (is_modifier(items_[j + 1]) || items_[j + 1].special == Item::Special::Unknown))
@@ -132,19 +142,21 @@ private:
     if (it.has(K::Copula) && it.has(K::Negation)) return K::Copula;  // "isn't": both, copula first
     if (it.has(K::ColorModifier) && n && n->has(K::Color) && *next == i + 1) return K::ColorModifier;
     if (it.has(K::Verb)) {
-      // An imperative starts its clause and is not directly followed by the noun it would describe.
+      // An imperative starts its clause and has an object after it ("thin the brows"); before a
+      // noun or another modifier, or inside a predicate ("long and thin"), it is an adjective.
       const bool clause_start = i == 0 || items_[i - 1].has(K::Conjunction) || items_[i - 1].phrase == "," ||
                                 items_[i - 1].has(K::Hedge) || (items_[i - 1].has(K::Stop) && i == 1);
       const bool adjective_reading = it.has(K::Adjective) || it.has(K::Comparative) || it.has(K::Feature) ||
-                                     it.has(K::DimensionNoun);
-      if (!adjective_reading || (clause_start && !(n && *next == i + 1 && is_head(*n)))) return K::Verb;
+                                     it.has(K::DimensionNoun) || it.has(K::Color);
+      const bool object_follows = n && !is_modifier(*n) && !(*next == i + 1 && is_head(*n)) && !n->has(K::Conjunction);
+      if (!adjective_reading || (clause_start && object_follows && !after_copula_)) return K::Verb;
     }
     if (it.has(K::Degree) && n && (is_modifier(*n) || n->has(K::Expression)) && *next == i + 1) return K::Degree;
     // A degree word that does not lead into an adjective is read in its other role ("too" = also).
     for (K k : {K::Feature, K::Person, K::Ancestry, K::Expression, K::Comparative, K::Adjective, K::Color,
                 K::ColorModifier, K::Pronoun, K::More, K::Less, K::Negation, K::Without, K::Copula, K::DimensionNoun,
-                K::Unsupported, K::Conjunction, K::With, K::Of, K::Than, K::Hedge, K::AgeWord, K::YearsUnit,
-                K::NumberWord, K::Stop, K::ExpressionComparative, K::Verb, K::Degree})
+                K::Unsupported, K::Conjunction, K::With, K::Of, K::Than, K::Hedge, K::Locative, K::AgeWord,
+                K::YearsUnit, K::Stop, K::NumberWord, K::ExpressionComparative, K::Verb, K::Degree})
       if (it.has(k)) return k;
     return it.roles.front().kind;
   }
@@ -158,6 +170,20 @@ private:
     r.instruction = instruction_;
     r.span = span_of(std::min(m.first, head), std::max(m.last, head));
     return r;
+  }
+
+  bool tokens_after_hyphen(std::size_t item) const { return items_[item].joined; }
+
+  /// The even mix of two colours, per domain.
+  static Color blend(const Color& a, const Color& b) {
+    auto mix = [](const Rgb& x, const Rgb& y) { return Rgb{(x.r + y.r) / 2, (x.g + y.g) / 2, (x.b + y.b) / 2}; };
+    Color out = b;
+    out.id = a.id + " " + b.id;
+    out.rgb = mix(a.rgb, b.rgb);
+    out.domains.clear();
+    for (const auto* c : {&a, &b})
+      for (const auto& [domain, rgb] : c->domains) out.domains[domain] = mix(a.in(domain), b.in(domain));
+    return out;
   }
 
   // ---- attaching modifiers ---------------------------------------------------------------------
@@ -189,12 +215,14 @@ private:
       }
       Realization r = realization(m, false, head);
       r.group = group;
-      if (auto o = f.overrides.find(c.id); o != f.overrides.end() && m.color_mods.empty()) {
+      if (auto o = f.overrides.find(c.id); o != f.overrides.end() && m.color_mods.empty() && m.blend < 0) {
         apply_override(o->second, r, word, head, m, f);
         return true;
       }
+      Color mixed = c;
+      if (m.blend >= 0) mixed = blend(lex_.colors()[static_cast<std::size_t>(m.blend)], c);
       auto rule = f.dims.find("color");
-      if (rule != f.dims.end() && out_.realize_color(rule->second, c, m.color_mods, m.color_name, r)) {
+      if (rule != f.dims.end() && out_.realize_color(rule->second, mixed, m.color_mods, m.color_name, r)) {
         attend_items(m.first, head, regions_for(rule->second.regions));
         return true;
       }
@@ -205,10 +233,15 @@ private:
     }
     // Adjectives and comparatives.
     const Adjective& a = lex_.adjectives()[static_cast<std::size_t>(m.index)];
-    if (auto o = f.overrides.find(a.id); o != f.overrides.end()) {
+    // A comparative changes a dimension when the part has one ("darker eyes": lightness); the
+    // part's own reading of the word ("dark eyes": dark brown irises) is for plain use.
+    const bool change = m.type == Mod::Type::Comparative || m.direction != 0;
+    bool sense_fits = false;
+    for (const Sense& s : a.senses) sense_fits = sense_fits || (!s.dim.empty() && f.dims.count(s.dim));
+    if (auto o = f.overrides.find(a.id); o != f.overrides.end() && !(change && sense_fits)) {
       const bool gradable = !a.senses.empty() && a.senses.front().level.has_value();
       const double level = gradable ? *a.senses.front().level : 0;
-      Realization r = realization(m, is_delta(m, gradable || true, gradable ? level : 1), head);
+      Realization r = realization(m, is_delta(m, gradable, gradable ? level : 1), head);
       if (r.delta) r.degree *= (m.direction < 0 ? -1 : 1);
       r.group = group;
       apply_override(o->second, r, word, head, m, f);
@@ -236,9 +269,13 @@ private:
         const DimensionRule& dr = rule->second;
         Realization r = realization(m, false, head);
         r.group = group;
-        const bool delta = m.type == Mod::Type::Comparative || m.direction != 0 || (verb_ && verb_->kind == Verb::Kind::Make);
+        bool delta = m.type == Mod::Type::Comparative || m.direction != 0 || (verb_ && verb_->kind == Verb::Kind::Make);
         double years = *s.years;
-        if (delta) {
+        if (delta && !verb_ && f.person && m.last < head && items_[head].has(K::Person)) {
+          // "an older gentleman": a description, three quarters of the way to "old".
+          delta = false;
+          years = lex_.reference_age() + (years - lex_.reference_age()) * 0.75;
+        } else if (delta) {
           const double dir = (m.direction < 0 ? -1 : 1) * (years >= lex_.reference_age() ? 1 : -1);
           years = dir * lex_.comparative_years() * m.degree;
         } else {
@@ -302,7 +339,7 @@ private:
       if (it != person().dims.end()) age_rule = &it->second;
     }
     attend_items(first, last, age_rule && age_rule->regions ? *age_rule->regions : person().regions);
-    if (!delta && full) {
+    if (!delta && full && (r.priority == Priority::Explicit || !prompt_.age)) {
       prompt_.age = std::clamp(years, lex_.param("skin.age").min, lex_.param("skin.age").max);
       prompt_.age_span = word;
     }
@@ -335,6 +372,37 @@ private:
     out_.realize_bundle(e.weights, r);
     if (delta) edit_ = true;
     attend_items(first, std::max(self.last, head), e.regions);
+    last_group_ = group;
+  }
+
+  /// A modifier after an expression: a comparative changes it ("bigger": more of it), an
+  /// adjective sets its intensity ("the smile is slight").
+  void apply_to_expression(const Mod& m) {
+    const int index = expression_head_;
+    expression_head_ = -1;
+    Mod self;
+    self.type = Mod::Type::Expression;
+    self.index = index;
+    self.first = self.last = expression_head_item_;
+    self.negated = m.negated;
+    const Adjective& a = lex_.adjectives()[static_cast<std::size_t>(m.index)];
+    double level = 1;
+    for (const Sense& s : a.senses)
+      if (s.level) {
+        level = *s.level;
+        break;
+      }
+    const int group = out_.new_group();
+    last_group_ = group;
+    if (m.type == Mod::Type::Comparative || m.direction != 0 || (verb_ && verb_->kind == Verb::Kind::Make)) {
+      self.type = Mod::Type::ExpressionComparative;
+      self.direction = (level < 0 ? -1 : 1) * (m.direction < 0 ? -1 : 1);
+      self.degree = m.degree;
+      self.last = m.last;
+      realize_expression(index, {}, self, m.last, group);
+    } else {
+      realize_expression(index, {m}, self, m.last, group);
+    }
   }
 
   /// A change verb on a feature: "enlarge the eyes", "reduce the wrinkles", "more freckles".
@@ -356,7 +424,6 @@ private:
     r.span = word;
     r.group = out_.new_group();
     last_group_ = r.group;
-    change_group_ = r.group;
     if (!out_.realize_dimension(rule->second, 1.0, "", r, word)) {
       out_.warn(Warning::Kind::Unattached, word, "'" + f.id + "' " + dim + " cannot be changed by degree");
       return;
@@ -386,8 +453,19 @@ private:
 
   /// Places a modifier: before a noun it waits; after a copula or its noun it applies at once.
   void place(Mod m, std::size_t i) {
+    // "a grey-green shirt": the word describes an unknown noun, not the part named before.
+    if (i + 1 < items_.size() && items_[i + 1].special == Item::Special::Unknown && !leads_to_head(i + 1) &&
+        !after_copula_ && (i + 2 >= items_.size() || !is_modifier(items_[i + 2]))) {
+      out_.warn(Warning::Kind::Ignored, span_of(m.first, i + 1),
+                "'" + out_.text_at(span_of(m.first, m.last)) + "' describes '" + items_[i + 1].phrase + "', which is not known");
+      return;
+    }
     if (leads_to_head(i + 1)) {
       pending_.push_back(m);
+      return;
+    }
+    if (expression_head_ >= 0 && (m.type == Mod::Type::Adjective || m.type == Mod::Type::Comparative)) {
+      apply_to_expression(m);
       return;
     }
     int target = -1;
@@ -403,6 +481,7 @@ private:
 
   void step(std::size_t i) {
     Item& it = items_[i];
+    if (skip_clause_ && !it.has(K::Conjunction)) return;
     switch (it.special) {
       case Item::Special::Unknown: {
         const auto near = closest_words(it.phrase, lex_.phrases(), 3, it.phrase.size() > 5 ? 2 : 1);
@@ -416,6 +495,8 @@ private:
       case Item::Special::AgeAbsolute:
       case Item::Special::AgeDelta: {
         const bool delta = it.special == Item::Special::AgeDelta;
+        if (!it.pronoun_sex.empty())  // "in his fifties"
+          prompt_.sex.push_back({it.pronoun_sex, it.span, it.first_token, it.last_token, instruction_, false});
         Realization r;
         r.instruction = instruction_;
         r.span = it.span;
@@ -457,7 +538,7 @@ private:
                             items_[*next].special == Item::Special::AgeAbsolute || items_[*next].special == Item::Special::AgeDelta);
         const auto space = it.phrase.rfind(' ');
         const Role* tail = nullptr;  // "a little nose": the last word is an adjective
-        if (!leads && space != std::string::npos)
+        if (!leads && space != std::string::npos && leads_to_head(i + 1))
           for (const Role& r : lex_.roles(it.phrase.substr(space + 1)))
             if (r.kind == K::Adjective) tail = &r;
         if (leads) {
@@ -465,11 +546,12 @@ private:
           if (!degree_from_) degree_from_ = i;
         } else if (tail) {
           place(make_mod(Mod::Type::Adjective, tail->index, i), i);
-        } else if (change_group_ >= 0) {
-          out_.rescale_group(change_group_, role->value);  // "widen the jaw slightly"
+        } else if (expression_head_ >= 0) {
+          degree_ *= role->value;  // "the smile, slightly" reaches the expression at the end
+        } else if (last_group_ >= 0) {
+          // "widen the jaw slightly", "open her mouth a little": the last phrase is scaled.
+          out_.rescale_group(last_group_, role->value);
           out_.attend(it.first_token, it.last_token, out_.token_attention()[items_[last_head_item_].first_token]);
-        } else if (last_delta_mod_group_ >= 0) {
-          out_.rescale_group(last_delta_mod_group_, role->value);  // "make the nose smaller, slightly"
         }
         return;
       }
@@ -494,7 +576,13 @@ private:
       case K::With:
         after_copula_ = false;
         return;
+      case K::Locative:
+        locative_ = true;  // "around the eyes": the next part is where, not what
+        return;
       case K::Conjunction:
+        // In a list ("old woman, round face"), what follows a comma is not about the part before it.
+        if (it.phrase == "," && !after_copula_ && pending_.empty()) current_ = -1;
+        skip_clause_ = false;
         return;
       case K::Unsupported:
         out_.warn(Warning::Kind::Unsupported, it.span, role->text);
@@ -515,8 +603,14 @@ private:
         if (pending_change_) finish_pending_change();
         const Verb& v = lex_.verbs()[static_cast<std::size_t>(role->index)];
         if (negate_) {
-          out_.warn(Warning::Kind::Ignored, span_of(*negate_, i), "a negated command ('" + out_.text_at(span_of(*negate_, i)) + "') asks for no change");
+          // "don't add a beard": nothing in this clause is a target.
+          std::size_t end = i;
+          while (end + 1 < items_.size() && !items_[end + 1].has(K::Conjunction)) ++end;
+          out_.warn(Warning::Kind::Ignored, span_of(*negate_, end),
+                    "a negated command ('" + out_.text_at(span_of(*negate_, end)) + "') asks for no change");
           negate_.reset();
+          skip_clause_ = true;
+          edit_ = true;
           return;
         }
         if (v.kind == Verb::Kind::Keep) {
@@ -556,6 +650,7 @@ private:
         on_feature(i, role->index);
         return;
       case K::Expression:
+        if (role->value == 1) edit_ = true;  // "close her eyes"
         on_expression(i, role->index);
         return;
       case K::ExpressionComparative: {
@@ -565,14 +660,27 @@ private:
       }
       case K::ColorModifier: {
         color_mods_.push_back(&lex_.color_modifiers()[static_cast<std::size_t>(role->index)]);
-        color_mod_names_ += it.phrase + " ";
+        color_mod_names_ += lex_.color_modifiers()[static_cast<std::size_t>(role->index)].id + " ";
         if (!color_mod_from_) color_mod_from_ = i;
         return;
       }
       case K::Color: {
+        // "hazel-green", "blue-grey": two colours joined by a hyphen are mixed.
+        if (i + 1 < items_.size() && items_[i + 1].has(K::Color) && tokens_after_hyphen(i + 1)) {
+          blend_ = role->index;
+          blend_from_ = i;
+          return;
+        }
         Mod m = make_mod(Mod::Type::Color, role->index, i);
+        if (blend_ >= 0) {
+          m.blend = blend_;
+          m.first = std::min(m.first, *blend_from_);
+          blend_ = -1;
+          blend_from_.reset();
+        }
         m.color_mods = color_mods_;
-        m.color_name = color_mod_names_ + lex_.colors()[static_cast<std::size_t>(role->index)].id;
+        m.color_name = color_mod_names_ + (m.blend >= 0 ? lex_.colors()[static_cast<std::size_t>(m.blend)].id + " " : "") +
+                       lex_.colors()[static_cast<std::size_t>(role->index)].id;
         if (color_mod_from_) m.first = std::min(m.first, *color_mod_from_);
         color_mods_.clear();
         color_mod_names_.clear();
@@ -659,8 +767,24 @@ private:
       if (presence_group < 0 || last_group_ != group_before) presence_group = last_group_;
     }
     const std::string dim = !dim_noun_.empty() ? dim_noun_ : "";
+    const std::size_t dim_item = dim_noun_item_;
     if (!dim_noun_.empty()) first = std::min(first, dim_noun_item_);
     dim_noun_.clear();
+    const bool dim_used = !dim.empty() && (direction != 0 || (verb_ && verb_->kind == Verb::Kind::Change) || !mods.empty() ||
+                                           after_copula_);
+    if (!dim.empty() && !dim_used)
+      out_.warn(Warning::Kind::Ignored, items_[dim_item].span,
+                "'" + items_[dim_item].phrase + "' of '" + f.id + "' is named but nothing says how it should be");
+    const bool locative = locative_;
+    locative_ = false;
+    if (locative) {
+      // A place ("freckles across the nose"): its own adjectives apply, nothing else happens to it.
+      current_ = fi;
+      current_item_ = i;
+      last_head_item_ = i;
+      after_copula_ = false;
+      return;
+    }
     const bool remove = verb_ && verb_->kind == Verb::Kind::Remove;
     const bool change_verb = verb_ && verb_->kind == Verb::Kind::Change;
     const bool make_verb = verb_ && verb_->kind == Verb::Kind::Make;
@@ -688,7 +812,8 @@ private:
       } else if (!(make_verb && !mods.empty()) && !keep_) {
         // Asserted: "has a beard", "add freckles", "give him a moustache". Values the modifiers
         // already set in this phrase (a "sparse" beard's density) stay.
-        r.span = span_of(first, i);
+        const bool stated_by_verb = verb_ && (verb_->kind == Verb::Kind::Add || verb_->kind == Verb::Kind::Give) && !verb_used_;
+        r.span = span_of(stated_by_verb ? std::min(verb_item_, first) : first, i);
         r.degree = degree_;
         presence(fi, true, r, first, i);
         if (verb_ && (verb_->kind == Verb::Kind::Add || verb_->kind == Verb::Kind::Give)) verb_used_ = true;
@@ -737,11 +862,27 @@ private:
       pending_.push_back(make_mod(Mod::Type::Expression, index, i));  // "smiling woman"
       return;
     }
+    // "make the smile bigger", "a smile, very slight": the modifiers after it decide.
+    if (const auto next = next_content(i + 1); next && pending_.empty() && !negate_ && more_less_ == 0 && !without_) {
+      const Item& n = items_[*next];
+      if ((n.has(K::Comparative) || n.has(K::Adjective) || n.has(K::Degree)) && !leads_to_head(*next)) {
+        expression_head_ = index;
+        expression_head_item_ = i;
+        degree_ = 1;
+        degree_from_.reset();
+        last_expression_ = index;
+        last_head_item_ = i;
+        if (verb_) verb_used_ = true;
+        return;
+      }
+    }
     std::vector<Mod> intensity;
     intensity.swap(pending_);
     Mod self = make_mod(Mod::Type::Expression, index, i);
     if (without_) self.negated = true;
-    realize_expression(index, intensity, self, i, out_.new_group());
+    const int group = out_.new_group();
+    realize_expression(index, intensity, self, i, group);
+    last_group_ = group;
     if (verb_) verb_used_ = true;
     last_expression_ = index;
     last_head_item_ = i;
@@ -749,6 +890,17 @@ private:
 
   void flush() {
     if (pending_change_) finish_pending_change();
+    if (expression_head_ >= 0) {
+      Mod self;
+      self.type = Mod::Type::Expression;
+      self.index = expression_head_;
+      self.first = self.last = expression_head_item_;
+      self.degree = degree_;
+      const int group = out_.new_group();
+      last_group_ = group;
+      realize_expression(expression_head_, {}, self, expression_head_item_, group);
+      expression_head_ = -1;
+    }
     if (!pending_.empty()) {
       int target = lex_.person_feature();
       std::size_t head = pending_.back().last;
@@ -800,6 +952,12 @@ private:
   std::optional<std::size_t> degree_from_;
   std::optional<std::size_t> negate_;
   bool without_ = false;
+  bool locative_ = false;
+  bool skip_clause_ = false;
+  int blend_ = -1;
+  std::optional<std::size_t> blend_from_;
+  int expression_head_ = -1;          // an expression named before its modifiers ("the smile bigger")
+  std::size_t expression_head_item_ = 0;
   int more_less_ = 0;
   std::optional<std::size_t> more_less_from_;
   double hedge_ = 1;
@@ -822,8 +980,6 @@ private:
   int pending_change_sign_ = 0;
   std::size_t pending_change_first_ = 0, pending_change_head_ = 0;
   int last_group_ = -1;
-  int change_group_ = -1;
-  int last_delta_mod_group_ = -1;
   int last_expression_ = -1;
   std::size_t last_head_item_ = 0;
 };

@@ -208,10 +208,15 @@ std::vector<Item> find_ages(const Lexicon& lex, const std::vector<Item>& items) 
         offset = age_word(out[k - 1], "early") ? 2 : age_word(out[k - 1], "mid") ? 5 : 8;
         --a, --k;
       }
-      if (k > 0 && is_stop_or_pronoun(out[k - 1])) --a, --k;
+      std::string sex;
+      if (k > 0 && is_stop_or_pronoun(out[k - 1])) {
+        if (const Role* p = out[k - 1].role(Role::Kind::Pronoun)) sex = p->text;
+        --a, --k;
+      }
       if (k > 0 && age_word(out[k - 1], "in")) --a, --k;
       out.resize(k);
       out.push_back(merge(items, a, i, Item::Special::AgeAbsolute, *decade + offset));
+      out.back().pronoun_sex = sex;
       continue;
     }
     if (it.special == Item::Special::AgeAbsolute) {  // "35yo"
@@ -260,10 +265,19 @@ std::vector<Item> find_ages(const Lexicon& lex, const std::vector<Item>& items) 
         continue;
       }
     }
-    // "woman, 35" / "man 40": a bare number right after a person noun.
+    // "woman, 35", "make him 60", "she is about 50": a bare number right after a person noun, a
+    // pronoun, or a copula (articles and hedges between them are skipped).
     std::size_t back = out.size();
     if (back > 0 && out[back - 1].special == Item::Special::Punct && out[back - 1].phrase == ",") --back;
-    if (back > 0 && out[back - 1].has(Role::Kind::Person) && *n >= 1 && *n <= 120) {
+    while (back > 0 && (out[back - 1].has(Role::Kind::Hedge) || out[back - 1].phrase == "about" ||
+                        out[back - 1].phrase == "around" || out[back - 1].phrase == "roughly"))
+      --back;
+    const bool after_person = back > 0 && (out[back - 1].has(Role::Kind::Person) || out[back - 1].has(Role::Kind::Pronoun) ||
+                                           out[back - 1].has(Role::Kind::Copula));
+    // Not when the number counts something ("a few wrinkles", "two moles").
+    const bool counts = i + 1 < items.size() && (items[i + 1].has(Role::Kind::Feature) || items[i + 1].has(Role::Kind::Adjective) ||
+                                                 items[i + 1].has(Role::Kind::Color) || items[i + 1].has(Role::Kind::Expression));
+    if (after_person && !counts && *n >= 1 && *n <= 120) {
       out.push_back(merge(items, i, unit ? i + 1 : i, Item::Special::AgeAbsolute, *n));
       if (unit) ++i;
       continue;
@@ -319,6 +333,7 @@ std::vector<Item> tag_sentence(const Lexicon& lex, const std::vector<PromptToken
     }
     item.span = {tokens[item.first_token].offset, tokens[item.last_token].offset + tokens[item.last_token].length -
                                                       tokens[item.first_token].offset};
+    item.joined = tokens[item.first_token].after_hyphen;
     items.push_back(item);
     i = item.last_token + 1;
   }

@@ -24,6 +24,8 @@ struct Item {
   bool superlative = false;  ///< "biggest": the adjective with a strong degree
   double hedge = 1;          ///< "-ish" forms
   std::string fallback;      ///< how an unlisted word was understood ("plural of lip")
+  bool joined = false;       ///< joined to the previous item by a hyphen ("hazel-green")
+  std::string pronoun_sex;   ///< an age phrase that swallowed a pronoun ("in his fifties")
 
   bool has(Role::Kind kind) const;
   const Role* role(Role::Kind kind) const;

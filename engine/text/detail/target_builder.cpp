@@ -36,7 +36,7 @@ int TargetBuilder::realize_bundle(const Bundle& bundle, const Realization& r) {
     t.kind = spec.kind;
     t.id = spec.id;
     t.weight = spec.weight * r.weight;
-    t.priority = r.priority;
+    t.priority = spec.baseline ? std::min(r.priority, Priority::Implied) : r.priority;
     t.instruction = r.instruction;
     t.span = r.span;
     t.group = r.group;
@@ -107,7 +107,7 @@ int TargetBuilder::realize_bundle(const Bundle& bundle, const Realization& r) {
 bool TargetBuilder::realize_dimension(const DimensionRule& rule, std::optional<double> level, const std::string& value,
                                       const Realization& r, const Span& word) {
   if (!rule.unsupported.empty()) {
-    warn(Warning::Kind::Unsupported, word, rule.unsupported);
+    warn(Warning::Kind::Unsupported, r.span, rule.unsupported);
     return true;
   }
   if (!value.empty()) {
@@ -279,8 +279,11 @@ void TargetBuilder::realize_age(double years, bool delta, const DimensionRule* r
 }
 
 void TargetBuilder::rescale_group(int group, double factor) {
-  for (RawTarget& t : targets_)
-    if (t.group == group && t.delta) t.value *= factor;
+  for (RawTarget& t : targets_) {
+    if (t.group != group) continue;
+    if (t.delta) t.value *= factor;
+    else if (t.kind == TargetSpec::Kind::Expression) t.value = std::clamp(t.value * factor, 0.0, 1.0);
+  }
 }
 
 bool TargetBuilder::group_targets(int group, const std::string& id) const {
@@ -309,6 +312,11 @@ void TargetBuilder::warn(Warning::Kind kind, const Span& span, const std::string
     w.other_word = text_at(*other);
   }
   warnings_.push_back(w);
+}
+
+double TargetBuilder::deviation(const RawTarget& t) const {
+  if (t.kind == TargetSpec::Kind::Scalar && !t.delta) return std::abs(t.value - lex_.param(t.id).default_value);
+  return std::abs(t.value);
 }
 
 void TargetBuilder::finish(ParseResult& result, const std::vector<bool>& edit_instruction) {
@@ -362,10 +370,15 @@ void TargetBuilder::finish(ParseResult& result, const std::vector<bool>& edit_in
                    describe(b) + "); the later one is used",
                a.span);
         }
+        if (b.priority < a.priority) continue;  // a stated value is not replaced by an implied one
         if (b.delta && !conflict && a.group != b.group) {
           kept.value += b.value;  // deltas of separate phrases add up ("wider ... and rounder")
           kept.weight = std::max(kept.weight, b.weight);
-        } else if (b.priority >= a.priority || a.group != b.group) {
+        } else if (!conflict && a.group != b.group && !b.rgb && b.priority == a.priority &&
+                   deviation(b) < deviation(a)) {
+          // Two words on one measurement ("big round eyes": width from both): the stronger stays.
+          kept.weight = std::max(kept.weight, b.weight);
+        } else {
           kept = b;
         }
       }

@@ -65,7 +65,7 @@ public:
   void realize_age(double years, bool delta, const DimensionRule* rule, const Realization& r, const Span& word,
                    bool full_bundle);
 
-  /// Multiplies the deltas of a group (a trailing "slightly").
+  /// Multiplies the deltas and the expression weights of a group (a trailing "slightly").
   void rescale_group(int group, double factor);
   /// True if the group already targets this id.
   bool group_targets(int group, const std::string& id) const;
@@ -88,6 +88,9 @@ public:
   std::string text_at(const Span& s) const { return std::string(text_.substr(s.offset, s.length)); }
 
 private:
+  /// How far a target is from neutral (|z|, |value - default|, |weight|).
+  double deviation(const RawTarget& t) const;
+
   const Lexicon& lex_;
   std::string_view text_;
   std::vector<RawTarget> targets_;
