@@ -501,7 +501,7 @@ private:
       a.bundle = bundle(spec.value("bundle", Json::array()), path + ".bundle");
       const int index = static_cast<int>(lex_->ancestries_.size());
       lex_->ancestries_.push_back(a);
-      add_words(spec, id, {Role::Kind::Ancestry, index}, path);
+      add_words(spec, id, {Role::Kind::Ancestry, index}, path, false);  // ids ("east_asian") are not words
     }
     for (const auto& [id, spec] : object_at(j, "persons", "(top)").items()) {
       const std::string path = "persons." + id;

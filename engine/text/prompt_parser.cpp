@@ -865,7 +865,8 @@ private:
     // "make the smile bigger", "a smile, very slight": the modifiers after it decide.
     if (const auto next = next_content(i + 1); next && pending_.empty() && !negate_ && more_less_ == 0 && !without_) {
       const Item& n = items_[*next];
-      if ((n.has(K::Comparative) || n.has(K::Adjective) || n.has(K::Degree)) && !leads_to_head(*next)) {
+      if ((n.has(K::Comparative) || n.has(K::Adjective) || n.has(K::Degree) || n.has(K::More) || n.has(K::Less)) &&
+          !leads_to_head(*next)) {
         expression_head_ = index;
         expression_head_item_ = i;
         degree_ = 1;
@@ -896,6 +897,12 @@ private:
       self.index = expression_head_;
       self.first = self.last = expression_head_item_;
       self.degree = degree_;
+      if (more_less_ != 0) {  // "smile more": only the change
+        self.type = Mod::Type::ExpressionComparative;
+        self.direction = more_less_;
+        self.last = *more_less_from_;
+        more_less_ = 0;
+      }
       const int group = out_.new_group();
       last_group_ = group;
       realize_expression(expression_head_, {}, self, expression_head_item_, group);
