@@ -166,9 +166,14 @@ std::string to_table(const ParseResult& r) {
   if (r.subject.age) out << "   age: " << format_number(*r.subject.age, 0);
   if (!r.subject.ancestry.empty()) out << "   ancestry: " << join(r.subject.ancestry, ", ");
   out << "\n";
+  // Stated targets first, then the priors of sex, age and ancestry words.
+  auto stated_first = [](auto list) {
+    std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return !a.source.prior && b.source.prior; });
+    return list;
+  };
   if (!r.measurements.empty()) {
     out << "\nMeasurements\n  " << pad("id", 24) << pad("target", 16) << pad("weight", 8) << "phrase\n";
-    for (const auto& t : r.measurements) {
+    for (const auto& t : stated_first(r.measurements)) {
       const std::string target = t.delta ? (t.delta_sd >= 0 ? "+" : "") + format_number(t.delta_sd, 2) + " sd"
                                          : "P" + format_number(t.percentile, 0);
       out << "  " << pad(t.id, 24) << pad(target, 16) << pad(format_number(t.weight, 2), 8) << t.source.phrase
@@ -176,13 +181,13 @@ std::string to_table(const ParseResult& r) {
     }
   }
   if (!r.appearance.empty()) {
-    out << "\nAppearance\n  " << pad("id", 24) << pad("target", 16) << pad("weight", 8) << "phrase\n";
-    for (const auto& t : r.appearance) {
+    out << "\nAppearance\n  " << pad("id", 24) << pad("target", 22) << pad("weight", 8) << "phrase\n";
+    for (const auto& t : stated_first(r.appearance)) {
       std::string target;
       if (t.color) target = to_hex(*t.color) + " " + t.color_name;
       else if (t.delta && ends_with(t.id, ".color")) target = (t.value >= 0 ? "lighter " : "darker ") + format_number(std::abs(t.value), 2);
       else target = (t.delta && t.value >= 0 ? "+" : "") + format_number(t.value, 2);
-      out << "  " << pad(t.id, 24) << pad(target, 16) << pad(format_number(t.weight, 2), 8) << t.source.phrase
+      out << "  " << pad(t.id, 24) << pad(target, 22) << pad(format_number(t.weight, 2), 8) << t.source.phrase
           << (t.source.prior ? "  (prior)" : "") << "\n";
     }
   }

@@ -279,8 +279,11 @@ TEST(Parser, ReportsAsJsonAndTable) {
       EXPECT_EQ(m["source"]["phrase"], "very big nose");
     }
   EXPECT_TRUE(found);
-  for (const auto& a : j["appearance"])
-    if (a["id"] == "iris.color") EXPECT_EQ(a["hex"], "#5b87b8");
+  for (const auto& a : j["appearance"]) {
+    if (a["id"] == "iris.color") {
+      EXPECT_EQ(a["hex"], "#5b87b8");
+    }
+  }
   EXPECT_TRUE(j["tokens"].is_array());
   EXPECT_TRUE(j["attention"].contains("nose"));
   const std::string table = to_table(r);
