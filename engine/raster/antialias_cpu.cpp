@@ -11,6 +11,9 @@
 namespace likeness::raster {
 namespace {
 
+/// Longest walk across interior edges from the nearer pixel's triangle toward the other pixel.
+constexpr int kMaxWalk = 16;
+
 /// One pair's blend: out[target] += k * (c[source] - c[target]), and d out[target] / dt = c_near - c_far.
 struct PairBlend {
   bool active = false;
@@ -30,6 +33,17 @@ struct Context {
   int id(const T* rast, std::int64_t pix) const {
     const int i = static_cast<int>(rast[pix * 4 + 3]);
     return (i <= 0 || i > p.triangle_count) ? 0 : i;
+  }
+
+  /// A neighbour across `edge` facing the same way as `tri`, or -1.
+  int neighbour(int view, int tri, int edge) const {
+    const signed char f = facing[std::size_t(view) * p.triangle_count + tri];
+    const std::int32_t b = p.topology->begin[std::size_t(tri) * 3 + edge];
+    const std::int32_t e = p.topology->begin[std::size_t(tri) * 3 + edge + 1];
+    for (std::int32_t i = b; i < e; ++i)
+      if (p.topology->others[i] != tri && facing[std::size_t(view) * p.triangle_count + p.topology->others[i]] == f)
+        return p.topology->others[i];
+    return -1;
   }
 
   bool silhouette(int view, int tri, int edge) const {
@@ -53,34 +67,63 @@ struct Context {
     if (ip == 0) p_near = false;
     else if (iq == 0) p_near = true;
     else p_near = rast[pp * 4 + 2] <= rast[qp * 4 + 2];
-    const int tri = (p_near ? ip : iq) - 1;
+    int tri = (p_near ? ip : iq) - 1;
     if (facing[std::size_t(view) * p.triangle_count + tri] == 0) return r;
     const std::int64_t near_pix = p_near ? pp : qp, far_pix = p_near ? qp : pp;
-    // Segment from the near centre to the far centre along axis `a`; the other axis is fixed.
+    // Segment from the near centre to the far centre along one axis; the other axis is fixed.
     const double qc = (horizontal ? y : x) + 0.5;
     const double start = (horizontal ? x : y) + 0.5 + (p_near ? 0.0 : 1.0);
     const double dir = p_near ? 1.0 : -1.0;
     const T* pos = p.pos + p.pos_view_stride * view;
-    const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
-    double sx[3], sy[3];
-    for (int i = 0; i < 3; ++i) {
-      const T* v = pos + std::int64_t(t[i]) * 4;
-      const double w = double(v[3]);
-      sx[i] = (double(v[0]) / w * 0.5 + 0.5) * p.width;
-      sy[i] = (double(v[1]) / w * 0.5 + 0.5) * p.height;
-    }
-    const double* along = horizontal ? sx : sy;
-    const double* across = horizontal ? sy : sx;
-    for (int e = 0; e < 3; ++e) {
-      const int i = e, j = (e + 1) % 3;
-      const double qi = across[i] - qc, qj = across[j] - qc;
-      if (qi * qj > 0.0 || qi == qj) continue;
-      const double denom = across[j] - across[i];
-      const double rr = (qc - across[i]) / denom;
-      const double cross = along[i] + rr * (along[j] - along[i]);
-      const double tt = (cross - start) * dir;
-      if (!(tt >= 0.0 && tt <= 1.0)) continue;
-      if (!silhouette(view, tri, e)) return r;
+    // Walk the surface along the segment: leave the triangle through the edge the segment crosses;
+    // across an interior edge continue in the neighbour, at a silhouette edge stop. Triangles
+    // narrower than a pixel (common at silhouettes, where the surface is seen edge-on) would
+    // otherwise hide the silhouette from the pair.
+    int entry = -1;
+    for (int step = 0; step < kMaxWalk; ++step) {
+      const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
+      double sx[3], sy[3];
+      for (int i = 0; i < 3; ++i) {
+        const T* v = pos + std::int64_t(t[i]) * 4;
+        const double w = double(v[3]);
+        sx[i] = (double(v[0]) / w * 0.5 + 0.5) * p.width;
+        sy[i] = (double(v[1]) / w * 0.5 + 0.5) * p.height;
+      }
+      const double* along = horizontal ? sx : sy;
+      const double* across = horizontal ? sy : sx;
+      // The exit is the farthest crossing on the segment: a centre a snapping error outside its
+      // triangle sees the segment enter the triangle first.
+      int exit = -1;
+      double tt = -1, rr = 0, denom = 0;
+      for (int e = 0; e < 3; ++e) {
+        if (e == entry) continue;
+        const int i = e, j = (e + 1) % 3;
+        const double qi = across[i] - qc, qj = across[j] - qc;
+        if (qi * qj > 0.0 || qi == qj) continue;
+        const double d = across[j] - across[i];
+        const double ratio = (qc - across[i]) / d;
+        const double cross = along[i] + ratio * (along[j] - along[i]);
+        const double te = (cross - start) * dir;
+        if (te >= 0.0 && te <= 1.0 && te > tt) {
+          exit = e;
+          tt = te;
+          rr = ratio;
+          denom = d;
+        }
+      }
+      if (exit < 0) return r;  // the segment ends on this surface
+      if (!silhouette(view, tri, exit)) {
+        const int next = neighbour(view, tri, exit);
+        if (next < 0) return r;
+        const std::int32_t* nt = p.triangles + std::int64_t(next) * 3;
+        const std::int32_t a = t[exit], b = t[(exit + 1) % 3];
+        entry = -1;
+        for (int k = 0; k < 3; ++k)
+          if ((nt[k] == a && nt[(k + 1) % 3] == b) || (nt[k] == b && nt[(k + 1) % 3] == a)) entry = k;
+        tri = next;
+        continue;
+      }
+      const int i = exit, j = (exit + 1) % 3;
       r.active = true;
       r.near_pix = near_pix;
       r.far_pix = far_pix;

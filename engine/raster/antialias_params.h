@@ -2,10 +2,13 @@
 // Antialias: plain parameters and kernel entry points (no LibTorch).
 //
 // For every pair of horizontally or vertically adjacent pixels whose triangle ids differ, the
-// nearer pixel's triangle (the only one if the other is empty) is examined: if the segment
-// between the two pixel centres leaves it through a silhouette edge (an edge with no neighbour
-// facing the same way: a mesh boundary or a front/back fold), the edge crosses the segment at t
-// (0 at the nearer centre, 1 at the other). Treating the segment as the two pixels' 1D footprint,
+// surface of the nearer pixel's triangle (the only one if the other is empty) is followed along
+// the segment between the two pixel centres: where the segment leaves a triangle through an
+// interior edge it continues in the same-facing neighbour (up to 16 triangles, so sub-pixel
+// triangles seen edge-on at silhouettes are crossed); where it leaves through a silhouette edge
+// (no neighbour facing the same way: a mesh boundary or a front/back fold), that edge crosses the
+// segment at t (0 at the nearer centre, 1 at the other). If the segment ends on the surface
+// (continuous surface, no silhouette), nothing blends. Treating the segment as the two pixels' 1D footprint,
 // the nearer surface covers t - 1/2 of the far pixel (t > 1/2: out_far += (t - 1/2)(c_near - c_far))
 // or leaves 1/2 - t of its own pixel uncovered (out_near += (1/2 - t)(c_far - c_near)). The
 // result is continuous in the vertex positions, which is where silhouette gradients come from.

@@ -95,6 +95,9 @@ void dispatch_float(at::ScalarType type, F&& f) {
   else f(float{});
 }
 
+/// Stands in for an absent optional input of an autograd Function.
+at::Tensor placeholder(const at::Tensor& like) { return at::empty({0}, like.options().requires_grad(false)); }
+
 at::Tensor empty_like_shape(const at::Tensor& like, at::IntArrayRef shape) {
   return at::empty(shape, like.options().requires_grad(false));
 }
@@ -167,11 +170,13 @@ public:
 // ---------------------------------------------------------------------------------------------
 class InterpolateFunction : public torch::autograd::Function<InterpolateFunction> {
 public:
+  /// rast_db is a placeholder unless has_db (custom Functions take no undefined inputs).
   static variable_list forward(AutogradContext* ctx, const at::Tensor& attr_in, const at::Tensor& rast_in,
-                               const at::Tensor& rast_db_in, const at::Tensor& tris, const at::Tensor& diff_channels) {
+                               const at::Tensor& rast_db_in, const at::Tensor& tris, const at::Tensor& diff_channels,
+                               bool has_db) {
     ctx->set_materialize_grads(false);
     const at::Tensor attr = attr_in.contiguous(), rast = rast_in.contiguous();
-    const at::Tensor rast_db = rast_db_in.defined() ? rast_db_in.contiguous() : at::Tensor();
+    const at::Tensor rast_db = has_db ? rast_db_in.contiguous() : at::Tensor();
     const bool batched = attr.dim() == 3;
     const int64_t views = rast.size(0), height = rast.size(1), width = rast.size(2);
     const int64_t channels = attr.size(-1), diff_count = diff_channels.size(0);
@@ -185,7 +190,8 @@ public:
       p.out_da = diff_count > 0 ? out_da.data_ptr<T>() : nullptr;
       interpolate_forward_cpu(p);
     });
-    ctx->save_for_backward({attr, rast, rast_db, tris, diff_channels});
+    ctx->save_for_backward({attr, rast, has_db ? rast_db : rast_db_in, tris, diff_channels});
+    ctx->saved_data["has_db"] = has_db;
     return {out, out_da};
   }
 
@@ -209,12 +215,13 @@ public:
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const auto saved = ctx->get_saved_variables();
-    const at::Tensor &attr = saved[0], &rast = saved[1], &rast_db = saved[2], &tris = saved[3],
-                     &diff_channels = saved[4];
+    const at::Tensor &attr = saved[0], &rast = saved[1], &tris = saved[3], &diff_channels = saved[4];
+    const at::Tensor rast_db = ctx->saved_data["has_db"].toBool() ? saved[2] : at::Tensor();
     at::Tensor grad_out = grads[0], grad_da = grads[1];
     const int64_t diff_count = diff_channels.size(0);
     if (diff_count == 0) grad_da = at::Tensor();
-    if (!grad_out.defined() && !grad_da.defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    if (!grad_out.defined() && !grad_da.defined())
+      return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
     grad_out = grad_out.defined() ? grad_out.contiguous() : at::zeros({rast.size(0), rast.size(1), rast.size(2), attr.size(-1)}, attr.options());
     if (grad_da.defined()) grad_da = grad_da.contiguous();
     at::Tensor grad_attr = at::empty_like(attr);
@@ -231,7 +238,7 @@ public:
       p.grad_rast_db = grad_rast_db.defined() ? grad_rast_db.data_ptr<T>() : nullptr;
       interpolate_backward_cpu(p);
     });
-    return {grad_attr, grad_rast, grad_rast_db, at::Tensor(), at::Tensor()};
+    return {grad_attr, grad_rast, grad_rast_db, at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
@@ -239,13 +246,14 @@ public:
 class TextureFunction : public torch::autograd::Function<TextureFunction> {
 public:
   /// tex is [tex_views, tiles, H, W, C]; tex_views is 1 (shared) or B.
+  /// uv_da and bias are placeholders unless has_da / has_bias.
   static variable_list forward(AutogradContext* ctx, const at::Tensor& tex_in, const at::Tensor& uv_in,
                                const at::Tensor& uv_da_in, const at::Tensor& bias_in, int64_t filter, int64_t boundary,
-                               int64_t max_mip_level) {
+                               int64_t max_mip_level, bool has_da, bool has_bias) {
     ctx->set_materialize_grads(false);
     const at::Tensor tex = tex_in.contiguous(), uv = uv_in.contiguous();
-    const at::Tensor uv_da = uv_da_in.defined() ? uv_da_in.contiguous() : at::Tensor();
-    const at::Tensor bias = bias_in.defined() ? bias_in.contiguous() : at::Tensor();
+    const at::Tensor uv_da = has_da ? uv_da_in.contiguous() : at::Tensor();
+    const at::Tensor bias = has_bias ? bias_in.contiguous() : at::Tensor();
     const auto f = static_cast<TextureFilter>(filter);
     const bool mipmapped = f == TextureFilter::LinearMipmapNearest || f == TextureFilter::LinearMipmapLinear;
     const int64_t images = tex.size(0) * tex.size(1);
@@ -266,7 +274,9 @@ public:
       p.out = out.data_ptr<T>();
       texture_forward_cpu(p);
     });
-    ctx->save_for_backward({tex, uv, uv_da, bias, mip});
+    ctx->save_for_backward({tex, uv, has_da ? uv_da : uv_da_in, has_bias ? bias : bias_in, mip});
+    ctx->saved_data["has_da"] = has_da;
+    ctx->saved_data["has_bias"] = has_bias;
     ctx->saved_data["filter"] = filter;
     ctx->saved_data["boundary"] = boundary;
     ctx->saved_data["max_mip_level"] = max_mip_level;
@@ -297,8 +307,11 @@ public:
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const auto saved = ctx->get_saved_variables();
-    const at::Tensor &tex = saved[0], &uv = saved[1], &uv_da = saved[2], &bias = saved[3], &mip = saved[4];
-    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    const at::Tensor &tex = saved[0], &uv = saved[1], &mip = saved[4];
+    const at::Tensor uv_da = ctx->saved_data["has_da"].toBool() ? saved[2] : at::Tensor();
+    const at::Tensor bias = ctx->saved_data["has_bias"].toBool() ? saved[3] : at::Tensor();
+    const variable_list none(9);
+    if (!grads[0].defined()) return none;
     const at::Tensor grad_out = grads[0].contiguous();
     const auto filter = static_cast<TextureFilter>(ctx->saved_data["filter"].toInt());
     const auto boundary = static_cast<TextureBoundary>(ctx->saved_data["boundary"].toInt());
@@ -323,7 +336,8 @@ public:
       p.grad_lod_bias = grad_bias.defined() ? grad_bias.data_ptr<T>() : nullptr;
       texture_backward_cpu(p);
     });
-    return {grad_tex, grad_uv, grad_uv_da, grad_bias, at::Tensor(), at::Tensor(), at::Tensor()};
+    return {grad_tex, grad_uv, grad_uv_da, grad_bias, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(),
+            at::Tensor()};
   }
 };
 
@@ -461,7 +475,8 @@ InterpolateOutput interpolate(const at::Tensor& attr_in, const at::Tensor& rast,
   }
   const at::Tensor diff_tensor =
       at::tensor(at::ArrayRef<int32_t>(diff.data(), diff.size()), at::TensorOptions().dtype(at::kInt)).reshape({-1});
-  auto outputs = InterpolateFunction::apply(attr, rast, rast_db, tris, diff_tensor);
+  const bool has_db = rast_db.defined();
+  auto outputs = InterpolateFunction::apply(attr, rast, has_db ? rast_db : placeholder(attr), tris, diff_tensor, has_db);
   InterpolateOutput result;
   result.out = outputs[0];
   if (!diff.empty()) result.out_da = outputs[1];
@@ -503,10 +518,11 @@ at::Tensor texture(const at::Tensor& tex_in, const at::Tensor& uv, const Texture
   }
   const bool mipmapped = options.filter == TextureFilter::LinearMipmapNearest ||
                          options.filter == TextureFilter::LinearMipmapLinear;
-  auto outputs = TextureFunction::apply(tex, uv, mipmapped ? options.uv_da : at::Tensor(),
-                                        mipmapped ? options.mip_level_bias : at::Tensor(),
-                                        int64_t(options.filter), int64_t(options.boundary),
-                                        int64_t(options.max_mip_level));
+  const bool has_da = mipmapped && options.uv_da.defined();
+  const bool has_bias = mipmapped && options.mip_level_bias.defined();
+  auto outputs = TextureFunction::apply(tex, uv, has_da ? options.uv_da : placeholder(tex),
+                                        has_bias ? options.mip_level_bias : placeholder(tex), int64_t(options.filter),
+                                        int64_t(options.boundary), int64_t(options.max_mip_level), has_da, has_bias);
   return outputs[0];
 }
 

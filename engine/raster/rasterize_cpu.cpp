@@ -60,7 +60,38 @@ struct Projected {
   double x, y, z;  // pixel coordinates and z/w
 };
 
-void emit_prim(const Projected (&p)[3], int triangle, const Viewport& vp, std::vector<Prim>& out) {
+/// z/w as an affine function of the pixel index: za * x + zb * y + zc (valid = false when the
+/// triangle's plane passes through the eye).
+struct DepthPlane {
+  double za = 0, zb = 0, zc = 0;
+  bool valid = false;
+};
+
+/// The exact depth plane of a clip-space triangle: z/w = (sum_i z_i E_i) . p / det(v0, v1, v2) with
+/// E_i the homogeneous edge functions and p = (px, py, 1) in NDC. Independent of clipping and of
+/// vertex snapping, so nearly coplanar surfaces resolve as precisely as the inputs allow.
+DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
+  DepthPlane plane;
+  math::ClipTriangle t;
+  for (int i = 0; i < 3; ++i) {
+    t.v[i] = {v[i].c[0], v[i].c[1], v[i].c[3]};
+    t.z[i] = v[i].c[2];
+  }
+  const math::Vec3 e[3] = {math::cross(t.v[1], t.v[2]), math::cross(t.v[2], t.v[0]), math::cross(t.v[0], t.v[1])};
+  const double det = math::dot(e[0], t.v[0]);
+  if (det == 0.0 || !std::isfinite(det)) return plane;
+  const math::Vec3 n = t.z[0] * e[0] + t.z[1] * e[1] + t.z[2] * e[2];
+  // NDC px = (x + 0.5) * 2 / W - 1.
+  const double ax = n.x / det, ay = n.y / det, c = n.z / det;
+  plane.za = ax * 2.0 / vp.width;
+  plane.zb = ay * 2.0 / vp.height;
+  plane.zc = c + ax * (1.0 / vp.width - 1.0) + ay * (1.0 / vp.height - 1.0);
+  plane.valid = std::isfinite(plane.za) && std::isfinite(plane.zb) && std::isfinite(plane.zc);
+  return plane;
+}
+
+void emit_prim(const Projected (&p)[3], int triangle, const DepthPlane& exact, const Viewport& vp,
+               std::vector<Prim>& out) {
   std::int64_t fx[3], fy[3];
   for (int i = 0; i < 3; ++i) {
     fx[i] = std::llround(p[i].x * kSub);
@@ -93,7 +124,15 @@ void emit_prim(const Projected (&p)[3], int triangle, const Viewport& vp, std::v
   prim.y0 = static_cast<std::int32_t>(y0);
   prim.y1 = static_cast<std::int32_t>(y1);
 
-  // Depth plane through the snapped vertices (pixel units), so its determinant is never zero.
+  if (exact.valid) {
+    prim.za = exact.za;
+    prim.zb = exact.zb;
+    prim.zc = exact.zc;
+    prim.triangle = triangle;
+    out.push_back(prim);
+    return;
+  }
+  // Fallback: the plane through the snapped vertices (pixel units), whose determinant is never zero.
   double sx[3], sy[3], sz[3];
   for (int i = 0; i < 3; ++i) {
     sx[i] = double(prim.x[i]) / kSub;
@@ -136,11 +175,12 @@ void setup_triangle(const T* pos, const std::int32_t* tri, int triangle, const V
     outside_any |= code;
   }
   if (outside_all != 0) return;  // entirely outside one plane
+  const DepthPlane plane = exact_depth_plane(v, vp);
   if (outside_any == 0) {
     Projected p[3];
     for (int i = 0; i < 3; ++i)
       if (!project(v[i], vp, p[i])) return;
-    emit_prim(p, triangle, vp, out);
+    emit_prim(p, triangle, plane, vp, out);
     return;
   }
   // Sutherland-Hodgman in homogeneous space. Intersections are computed from the inside vertex
@@ -176,7 +216,7 @@ void setup_triangle(const T* pos, const std::int32_t* tri, int triangle, const V
     if (!project(poly[i], vp, pp[i])) return;
   for (int i = 1; i + 1 < n; ++i) {
     Projected p[3] = {pp[0], pp[i], pp[i + 1]};
-    emit_prim(p, triangle, vp, out);
+    emit_prim(p, triangle, plane, vp, out);
   }
 }
 

@@ -1,0 +1,195 @@
+// texture: every filter x boundary x tiling against the tent-filter reference over an avg-pooled
+// pyramid, gradients to texels, uvs, uv derivatives and the mip bias against finite differences.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "engine/raster/raster.h"
+#include "tests/raster/reference.h"
+#include "tests/raster/test_support.h"
+
+namespace likeness::raster::test {
+namespace {
+
+struct TextureCase {
+  std::string name;
+  TextureFilter filter;
+  TextureBoundary boundary;
+  int tiles;       // 1: a plain texture; more: UDIM
+  int tex_views;   // 1: shared; 2: one per view
+  bool with_da;
+};
+
+struct Inputs {
+  at::Tensor tex, uv, uv_da;
+};
+
+Inputs make_inputs(const TextureCase& c, std::uint64_t seed) {
+  at::Generator gen = at::detail::createCPUGenerator(seed);
+  const int views = 2, H = 6, W = 7, TH = 8, TW = 16;
+  Inputs in;
+  in.tex = at::rand({c.tex_views, c.tiles, TH, TW, 3}, gen, at::kDouble);
+  const at::Tensor r = at::rand({views, H, W, 2}, gen, at::kDouble);
+  if (c.tiles > 1) {
+    // Mostly inside the tiles, a few outside (zero).
+    in.uv = at::stack({r.select(3, 0) * (c.tiles + 0.6) - 0.3, r.select(3, 1) * 2.0 - 0.5}, 3);
+  } else {
+    in.uv = at::stack({r.select(3, 0) * 4.0 - 1.5, r.select(3, 1) * 3.0 - 1.0}, 3);
+  }
+  if (c.with_da) {
+    // Footprints from a fraction of a texel to the whole texture.
+    const at::Tensor scale = at::pow(2.0, at::rand({views, H, W, 1}, gen, at::kDouble) * 7.0 - 1.5);
+    const at::Tensor dir = at::randn({views, H, W, 4}, gen, at::kDouble);
+    const at::Tensor size = at::tensor({1.0 / TW, 1.0 / TW, 1.0 / TH, 1.0 / TH}, at::kDouble);
+    in.uv_da = dir * scale * size;
+  }
+  return in;
+}
+
+TextureOptions options_of(const TextureCase& c, const at::Tensor& uv_da) {
+  TextureOptions o;
+  o.filter = c.filter;
+  o.boundary = c.boundary;
+  o.uv_da = uv_da;
+  return o;
+}
+
+void PrintTo(const TextureCase& c, std::ostream* os) { *os << c.name; }
+
+class TextureCases : public ::testing::TestWithParam<TextureCase> {};
+
+TEST_P(TextureCases, MatchesReference) {
+  const TextureCase& c = GetParam();
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const Inputs in = make_inputs(c, seed);
+    const at::Tensor out = texture(in.tex, in.uv, options_of(c, in.uv_da));
+    ASSERT_EQ(out.sizes(), (at::IntArrayRef{2, 6, 7, 3}));
+    const at::Tensor ref = reference_texture(in.tex, in.uv, in.uv_da, c.filter, c.boundary);
+    EXPECT_LT((out - ref).abs().max().item<double>(), 1e-10) << c.name << " seed " << seed;
+    // float32 runs the same path.
+    TextureOptions of = options_of(c, in.uv_da.defined() ? in.uv_da.to(at::kFloat) : at::Tensor());
+    const at::Tensor out_f = texture(in.tex.to(at::kFloat), in.uv.to(at::kFloat), of);
+    EXPECT_LT((out_f.to(at::kDouble) - ref).abs().max().item<double>(), 2e-4) << c.name << " float32";
+  }
+}
+
+TEST_P(TextureCases, GradientsMatchFiniteDifferences) {
+  const TextureCase& c = GetParam();
+  const Inputs in = make_inputs(c, 9);
+  const at::Tensor tex = in.tex.clone().requires_grad_(true);
+  const at::Tensor uv = in.uv.clone().requires_grad_(true);
+  const at::Tensor uv_da = in.uv_da.defined() ? in.uv_da.clone().requires_grad_(true) : at::Tensor();
+  const at::Tensor out = texture(tex, uv, options_of(c, uv_da));
+  const at::Tensor w = loss_weights(out, 10);
+  (out * w).sum().backward();
+  auto loss = [&](const at::Tensor& t, const at::Tensor& u, const at::Tensor& d) {
+    return (texture(t, u, options_of(c, d)) * w).sum().item<double>();
+  };
+  const at::Tensor da = uv_da.defined() ? uv_da.detach() : at::Tensor();
+  GradCheck g;
+  g.samples = 80;
+  g.atol = 1e-7;
+  check_gradient([&](const at::Tensor& x) { return loss(x, uv.detach(), da); }, tex, tex.grad(), g, c.name + " tex");
+  if (c.filter == TextureFilter::Nearest) {
+    EXPECT_EQ(uv.grad().abs().sum().item<double>(), 0.0);
+  } else {
+    check_gradient([&](const at::Tensor& x) { return loss(tex.detach(), x, da); }, uv, uv.grad(), g, c.name + " uv");
+    EXPECT_GT(uv.grad().abs().sum().item<double>(), 0.0);
+  }
+  if (c.filter == TextureFilter::LinearMipmapLinear && uv_da.defined()) {
+    g.rtol = 1e-3;
+    check_gradient([&](const at::Tensor& x) { return loss(tex.detach(), uv.detach(), x); }, uv_da, uv_da.grad(), g,
+                   c.name + " uv_da");
+    EXPECT_GT(uv_da.grad().abs().sum().item<double>(), 0.0);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, TextureCases,
+    ::testing::Values(
+        TextureCase{"nearest_wrap", TextureFilter::Nearest, TextureBoundary::Wrap, 1, 1, false},
+        TextureCase{"nearest_clamp_udim", TextureFilter::Nearest, TextureBoundary::Clamp, 3, 1, false},
+        TextureCase{"linear_wrap", TextureFilter::Linear, TextureBoundary::Wrap, 1, 1, false},
+        TextureCase{"linear_clamp", TextureFilter::Linear, TextureBoundary::Clamp, 1, 2, false},
+        TextureCase{"linear_zero", TextureFilter::Linear, TextureBoundary::Zero, 1, 1, false},
+        TextureCase{"linear_wrap_udim", TextureFilter::Linear, TextureBoundary::Wrap, 3, 1, false},
+        TextureCase{"linear_clamp_udim_per_view", TextureFilter::Linear, TextureBoundary::Clamp, 4, 2, false},
+        TextureCase{"mip_nearest_wrap", TextureFilter::LinearMipmapNearest, TextureBoundary::Wrap, 1, 1, true},
+        TextureCase{"trilinear_wrap", TextureFilter::LinearMipmapLinear, TextureBoundary::Wrap, 1, 1, true},
+        TextureCase{"trilinear_clamp_udim", TextureFilter::LinearMipmapLinear, TextureBoundary::Clamp, 3, 2, true},
+        TextureCase{"trilinear_zero_udim", TextureFilter::LinearMipmapLinear, TextureBoundary::Zero, 2, 1, true},
+        TextureCase{"trilinear_without_derivatives", TextureFilter::LinearMipmapLinear, TextureBoundary::Wrap, 1, 1,
+                    false}),
+    [](const ::testing::TestParamInfo<TextureCase>& p) { return p.param.name; });
+
+TEST(Texture, TexelCentresFollowImageRows) {
+  // Texel (x, y), row 0 at the top, sits at u = (x + 0.5) / W, v = 1 - (y + 0.5) / H.
+  const at::Tensor tex = at::arange(12, at::kFloat).reshape({3, 4, 1});
+  std::vector<float> uv;
+  for (int y = 0; y < 3; ++y)
+    for (int x = 0; x < 4; ++x) uv.insert(uv.end(), {(x + 0.5f) / 4, 1.0f - (y + 0.5f) / 3});
+  const at::Tensor out = texture(tex, at::tensor(uv).reshape({1, 3, 4, 2}));
+  EXPECT_TRUE(at::allclose(out.reshape({-1}), at::arange(12, at::kFloat), 1e-5, 1e-5));
+}
+
+TEST(Texture, UdimTileSelectionAndOutsideTiles) {
+  // Tile k is filled with k + 1; u in [k, k + 1) reads it, u outside the tiles reads 0.
+  const at::Tensor tex = (at::arange(3, at::kDouble) + 1).reshape({3, 1, 1, 1}).expand({3, 4, 4, 1}).contiguous();
+  const at::Tensor uv = at::tensor({0.5, 0.5, 1.01, 0.2, 2.99, 0.7, -0.5, 0.5, 3.2, 0.5}, at::kDouble).reshape({1, 1, 5, 2});
+  const at::Tensor out = texture(tex, uv).reshape({-1});
+  EXPECT_TRUE(at::allclose(out, at::tensor({1.0, 2.0, 3.0, 0.0, 0.0}, at::kDouble)));
+}
+
+TEST(Texture, MipLevelsOfOddSizesPreserveTheMean) {
+  // 5 x 3 texture: levels 2 x 1 and 1 x 1 use fractional footprints; a constant stays constant
+  // and the coarsest level is the mean.
+  at::Generator gen = at::detail::createCPUGenerator(3);
+  const at::Tensor tex = at::rand({3, 5, 2}, gen, at::kDouble);
+  TextureOptions o;
+  o.filter = TextureFilter::LinearMipmapNearest;
+  o.mip_level_bias = at::full({1, 1, 1}, 10.0, at::kDouble);  // the coarsest level
+  const at::Tensor out = texture(tex, at::full({1, 1, 1, 2}, 0.3, at::kDouble), o);
+  EXPECT_TRUE(at::allclose(out.reshape({2}), tex.mean(std::vector<int64_t>{0, 1})));
+  const at::Tensor ones = texture(at::ones({3, 5, 1}, at::kDouble), at::rand({1, 4, 4, 2}, gen, at::kDouble),
+                                  [] {
+                                    TextureOptions t;
+                                    t.filter = TextureFilter::LinearMipmapLinear;
+                                    t.mip_level_bias = at::full({1, 4, 4}, 0.7, at::kDouble);
+                                    return t;
+                                  }());
+  EXPECT_TRUE(at::allclose(ones, at::ones_like(ones)));
+}
+
+TEST(Texture, MipBiasGradient) {
+  at::Generator gen = at::detail::createCPUGenerator(4);
+  const at::Tensor tex = at::rand({2, 16, 16, 2}, gen, at::kDouble).requires_grad_(true);
+  const at::Tensor uv = at::rand({1, 5, 5, 2}, gen, at::kDouble) * at::tensor({2.0, 1.0}, at::kDouble);
+  const at::Tensor bias = (at::rand({1, 5, 5}, gen, at::kDouble) * 3.6 + 0.2).requires_grad_(true);
+  auto run = [&](const at::Tensor& t, const at::Tensor& b) {
+    TextureOptions o;
+    o.filter = TextureFilter::LinearMipmapLinear;
+    o.mip_level_bias = b;
+    return texture(t, uv, o);
+  };
+  const at::Tensor out = run(tex, bias);
+  const at::Tensor w = loss_weights(out, 2);
+  (out * w).sum().backward();
+  GradCheck g;
+  g.samples = 25;
+  EXPECT_EQ(check_gradient([&](const at::Tensor& x) { return (run(tex.detach(), x) * w).sum().item<double>(); }, bias,
+                           bias.grad(), g, "bias"),
+            25);
+  check_gradient([&](const at::Tensor& x) { return (run(x, bias.detach()) * w).sum().item<double>(); }, tex, tex.grad(),
+                 g, "tex through the pyramid");
+}
+
+TEST(Texture, NonFiniteUvReadsZero) {
+  const at::Tensor tex = at::ones({4, 4, 3}, at::kFloat);
+  const at::Tensor uv = at::tensor({NAN, 0.5f, 0.5f, INFINITY}, at::kFloat).reshape({1, 1, 2, 2}).requires_grad_(true);
+  const at::Tensor out = texture(tex, uv);
+  EXPECT_EQ(out.abs().sum().item<float>(), 0.0f);
+  out.sum().backward();
+  EXPECT_TRUE(at::isfinite(uv.grad()).all().item<bool>());
+}
+
+}  // namespace
+}  // namespace likeness::raster::test
