@@ -1,6 +1,9 @@
-// Antialias on the CPU. Every pixel gathers the contributions of its four neighbour pairs (each
-// discontinuity pair is evaluated from both sides, which keeps writes private to the pixel), and
-// the backward pass scatters position gradients into per-worker buffers.
+// Antialias on the CPU. Pass 1 evaluates every neighbour pair once (blocks of rows in parallel,
+// vertices projected to the screen once per call) into per-block lists with a dense per-pixel
+// index; pass 2 lets every pixel gather the blends of its (up to four) pairs, so writes stay
+// private to the pixel. The backward pass re-runs pass 1 and scatters position gradients into
+// per-worker buffers.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -27,32 +30,35 @@ struct PairBlend {
 
 template <typename T>
 struct Context {
+  explicit Context(const AntialiasParams<T>& params) : p(params) {}
   const AntialiasParams<T>& p;
   std::vector<signed char> facing;  // [views][triangles]: +1, -1, 0 (unknown: a vertex at w <= 0)
+  std::vector<double> screen;       // [pos views][vertices][2]: pixel coordinates (w > 0 only)
+  // Pass 1 results: blocks of rows, each with its active pairs, and per pixel the index of the
+  // pair with its right (h) and upper (v) neighbour in its row's block, or -1.
+  std::int64_t rows_per_block = 1;
+  std::vector<std::vector<PairBlend>> blocks;
+  std::vector<std::int32_t> index_h, index_v;
 
   int id(const T* rast, std::int64_t pix) const {
     const int i = static_cast<int>(rast[pix * 4 + 3]);
     return (i <= 0 || i > p.triangle_count) ? 0 : i;
   }
 
-  /// A neighbour across `edge` facing the same way as `tri`, or -1.
-  int neighbour(int view, int tri, int edge) const {
-    const signed char f = facing[std::size_t(view) * p.triangle_count + tri];
+  /// What lies across `edge` of `tri`: sets `silhouette` when no triangle on the edge faces the
+  /// same way as `tri`, and returns the first other triangle that does (or -1).
+  int cross_edge(int view, int tri, int edge, bool& silhouette) const {
+    const signed char* f = facing.data() + std::size_t(view) * p.triangle_count;
     const std::int32_t b = p.topology->begin[std::size_t(tri) * 3 + edge];
     const std::int32_t e = p.topology->begin[std::size_t(tri) * 3 + edge + 1];
-    for (std::int32_t i = b; i < e; ++i)
-      if (p.topology->others[i] != tri && facing[std::size_t(view) * p.triangle_count + p.topology->others[i]] == f)
-        return p.topology->others[i];
+    silhouette = true;
+    for (std::int32_t i = b; i < e; ++i) {
+      const std::int32_t other = p.topology->others[i];
+      if (f[other] != f[tri]) continue;
+      silhouette = false;
+      if (other != tri) return other;
+    }
     return -1;
-  }
-
-  bool silhouette(int view, int tri, int edge) const {
-    const signed char f = facing[std::size_t(view) * p.triangle_count + tri];
-    const std::int32_t b = p.topology->begin[std::size_t(tri) * 3 + edge];
-    const std::int32_t e = p.topology->begin[std::size_t(tri) * 3 + edge + 1];
-    for (std::int32_t i = b; i < e; ++i)
-      if (facing[std::size_t(view) * p.triangle_count + p.topology->others[i]] == f) return false;
-    return true;
   }
 
   /// Evaluates the pair (P, Q), Q one pixel right of (horizontal) or above P.
@@ -75,19 +81,19 @@ struct Context {
     const double start = (horizontal ? x : y) + 0.5 + (p_near ? 0.0 : 1.0);
     const double dir = p_near ? 1.0 : -1.0;
     const T* pos = p.pos + p.pos_view_stride * view;
+    const double* scr = screen.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 2);
     // Walk the surface along the segment: leave the triangle through the edge the segment crosses;
     // across an interior edge continue in the neighbour, at a silhouette edge stop. Triangles
     // narrower than a pixel (common at silhouettes, where the surface is seen edge-on) would
-    // otherwise hide the silhouette from the pair.
+    // otherwise hide the silhouette from the pair. Walked triangles all face one way, so all
+    // their vertices have w > 0 and projected screen positions.
     int entry = -1;
     for (int step = 0; step < kMaxWalk; ++step) {
       const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
       double sx[3], sy[3];
       for (int i = 0; i < 3; ++i) {
-        const T* v = pos + std::int64_t(t[i]) * 4;
-        const double w = double(v[3]);
-        sx[i] = (double(v[0]) / w * 0.5 + 0.5) * p.width;
-        sy[i] = (double(v[1]) / w * 0.5 + 0.5) * p.height;
+        sx[i] = scr[std::int64_t(t[i]) * 2];
+        sy[i] = scr[std::int64_t(t[i]) * 2 + 1];
       }
       const double* along = horizontal ? sx : sy;
       const double* across = horizontal ? sy : sx;
@@ -112,8 +118,9 @@ struct Context {
         }
       }
       if (exit < 0) return r;  // the segment ends on this surface
-      if (!silhouette(view, tri, exit)) {
-        const int next = neighbour(view, tri, exit);
+      bool silhouette = false;
+      const int next = cross_edge(view, tri, exit, silhouette);
+      if (!silhouette) {
         if (next < 0) return r;
         const std::int32_t* nt = p.triangles + std::int64_t(next) * 3;
         const std::int32_t a = t[exit], b = t[(exit + 1) % 3];
@@ -157,18 +164,27 @@ struct Context {
     return r;
   }
 
-  /// Calls fn(blend) for the (up to four) pairs pixel (x, y) belongs to.
+  /// The pass-1 blend of the pair whose lower-left pixel is (x, y), or null when inactive.
+  const PairBlend* find(int view, int x, int y, bool horizontal) const {
+    const std::int64_t row = std::int64_t(view) * p.height + y;
+    const std::int32_t i = (horizontal ? index_h : index_v)[std::size_t(row * p.width + x)];
+    return i < 0 ? nullptr : &blocks[std::size_t(row / rows_per_block)][std::size_t(i)];
+  }
+
+  /// Calls fn(blend) for the active pairs pixel (x, y) belongs to, in a fixed order.
   template <typename F>
   void for_pairs(int view, int x, int y, F&& fn) const {
-    if (x > 0) fn(pair(view, x - 1, y, true));
-    if (x + 1 < p.width) fn(pair(view, x, y, true));
-    if (y > 0) fn(pair(view, x, y - 1, false));
-    if (y + 1 < p.height) fn(pair(view, x, y, false));
+    const PairBlend* b;
+    if (x > 0 && (b = find(view, x - 1, y, true))) fn(*b);
+    if (x + 1 < p.width && (b = find(view, x, y, true))) fn(*b);
+    if (y > 0 && (b = find(view, x, y - 1, false))) fn(*b);
+    if (y + 1 < p.height && (b = find(view, x, y, false))) fn(*b);
   }
 };
 
+/// Facing of every triangle per view and the screen position of every vertex with w > 0.
 template <typename T>
-void compute_facing(Context<T>& ctx) {
+void prepare(Context<T>& ctx) {
   const AntialiasParams<T>& p = ctx.p;
   ctx.facing.assign(std::size_t(p.views) * p.triangle_count, 0);
   cpu::parallel_blocks(std::int64_t(p.views) * p.triangle_count, 4096, [&](std::int64_t b, std::int64_t e, int) {
@@ -192,12 +208,62 @@ void compute_facing(Context<T>& ctx) {
       ctx.facing[std::size_t(i)] = det > 0.0 ? 1 : (det < 0.0 ? -1 : 0);
     }
   });
+  const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : p.views;
+  ctx.screen.assign(std::size_t(pos_views) * p.vertex_count * 2, 0.0);
+  cpu::parallel_blocks(pos_views * p.vertex_count, 8192, [&](std::int64_t b, std::int64_t e, int) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const std::int64_t view = i / p.vertex_count, vertex = i % p.vertex_count;
+      const T* v = p.pos + p.pos_view_stride * view + vertex * 4;
+      const double w = double(v[3]);
+      if (!(w > 0.0)) continue;
+      ctx.screen[std::size_t(i) * 2] = (double(v[0]) / w * 0.5 + 0.5) * p.width;
+      ctx.screen[std::size_t(i) * 2 + 1] = (double(v[1]) / w * 0.5 + 0.5) * p.height;
+    }
+  });
+}
+
+/// Pass 1: evaluates every horizontal and vertical neighbour pair once.
+template <typename T>
+void evaluate_pairs(Context<T>& ctx) {
+  const AntialiasParams<T>& p = ctx.p;
+  const std::int64_t rows = std::int64_t(p.views) * p.height;
+  const std::int64_t wanted = std::min<std::int64_t>(rows, std::int64_t(cpu::worker_count()) * 16);
+  ctx.rows_per_block = (rows + wanted - 1) / wanted;
+  const std::int64_t block_count = (rows + ctx.rows_per_block - 1) / ctx.rows_per_block;
+  ctx.blocks.assign(std::size_t(block_count), {});
+  ctx.index_h.assign(std::size_t(rows * p.width), -1);
+  ctx.index_v.assign(std::size_t(rows * p.width), -1);
+  cpu::parallel_items(block_count, cpu::worker_count(), [&](std::int64_t block, int) {
+    std::vector<PairBlend>& list = ctx.blocks[std::size_t(block)];
+    const std::int64_t row1 = std::min(rows, (block + 1) * ctx.rows_per_block);
+    for (std::int64_t row = block * ctx.rows_per_block; row < row1; ++row) {
+      const int view = static_cast<int>(row / p.height), y = static_cast<int>(row % p.height);
+      for (int x = 0; x < p.width; ++x) {
+        const std::size_t pix = std::size_t(row * p.width + x);
+        if (x + 1 < p.width) {
+          const PairBlend b = ctx.pair(view, x, y, true);
+          if (b.active) {
+            ctx.index_h[pix] = static_cast<std::int32_t>(list.size());
+            list.push_back(b);
+          }
+        }
+        if (y + 1 < p.height) {
+          const PairBlend b = ctx.pair(view, x, y, false);
+          if (b.active) {
+            ctx.index_v[pix] = static_cast<std::int32_t>(list.size());
+            list.push_back(b);
+          }
+        }
+      }
+    }
+  });
 }
 
 template <typename T>
 void forward(const AntialiasParams<T>& p) {
-  Context<T> ctx{p, {}};
-  compute_facing(ctx);
+  Context<T> ctx(p);
+  prepare(ctx);
+  evaluate_pairs(ctx);
   const int C = p.channels;
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
     for (std::int64_t row = row0; row < row1; ++row) {
@@ -209,7 +275,7 @@ void forward(const AntialiasParams<T>& p) {
         const T* c = color + pix * C;
         for (int ch = 0; ch < C; ++ch) out[ch] = c[ch];
         ctx.for_pairs(view, x, y, [&](const PairBlend& b) {
-          if (!b.active || b.target != pix) return;
+          if (b.target != pix) return;
           const T* src = color + b.source * C;
           for (int ch = 0; ch < C; ++ch) out[ch] += T(b.k) * (src[ch] - c[ch]);
         });
@@ -220,8 +286,9 @@ void forward(const AntialiasParams<T>& p) {
 
 template <typename T>
 void backward(const AntialiasParams<T>& p) {
-  Context<T> ctx{p, {}};
-  compute_facing(ctx);
+  Context<T> ctx(p);
+  prepare(ctx);
+  evaluate_pairs(ctx);
   const int C = p.channels;
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : p.views;
   cpu::ScatterBuffers<T> grads(p.grad_pos, static_cast<std::size_t>(pos_views) * p.vertex_count * 4,
@@ -240,7 +307,6 @@ void backward(const AntialiasParams<T>& p) {
         const T* g = gout + pix * C;
         for (int ch = 0; ch < C; ++ch) gc[ch] = g[ch];
         ctx.for_pairs(view, x, y, [&](const PairBlend& b) {
-          if (!b.active) return;
           if (b.target == pix) {
             for (int ch = 0; ch < C; ++ch) gc[ch] -= T(b.k) * g[ch];
             const T* cn = color + b.near_pix * C;

@@ -48,6 +48,23 @@ void build(const T* tex, T* mip, const MipLayout& layout, int images, int channe
     const AxisTaps tx = axis_taps(sw, w), ty = axis_taps(sh, h);
     const T* src_level = l == 1 ? tex : mip + layout.offset[l - 1];
     T* dst_level = mip + layout.offset[l];
+    if (sw == 2 * w && sh == 2 * h) {
+      // Exact halving: the plain 2x2 average (the same sums as the general path below).
+      cpu::parallel_blocks(std::int64_t(images) * h, 4, [&](std::int64_t r0, std::int64_t r1, int) {
+        for (std::int64_t r = r0; r < r1; ++r) {
+          const std::int64_t image = r / h;
+          const int y = static_cast<int>(r % h);
+          const T* s0 = src_level + (image * sh + 2 * y) * std::int64_t(sw) * C;
+          const T* s1 = s0 + std::int64_t(sw) * C;
+          T* dst = dst_level + (image * h + y) * std::int64_t(w) * C;
+          for (int x = 0; x < w; ++x, dst += C, s0 += 2 * C, s1 += 2 * C)
+            for (int c = 0; c < C; ++c)
+              dst[c] = T(((0.25 * double(s0[c]) + 0.25 * double(s0[c + C])) + 0.25 * double(s1[c])) +
+                         0.25 * double(s1[c + C]));
+        }
+      });
+      continue;
+    }
     cpu::parallel_blocks(std::int64_t(images) * h, 4, [&](std::int64_t r0, std::int64_t r1, int) {
       std::vector<double> acc(static_cast<std::size_t>(w) * C);
       for (std::int64_t r = r0; r < r1; ++r) {
@@ -81,6 +98,27 @@ void build_backward(T* grad_tex, T* grad_mip, const MipLayout& layout, int image
     const AxisTaps tx = axis_taps(sw, w), ty = axis_taps(sh, h);
     T* src_grad = level_ptr(grad_tex, grad_mip, layout, l - 1);
     const T* dst_grad = grad_mip + layout.offset[l];
+    if (sw == 2 * w && sh == 2 * h) {
+      // Exact halving: every source texel receives a quarter of one output texel's gradient.
+      cpu::parallel_blocks(std::int64_t(images) * h, 4, [&](std::int64_t r0, std::int64_t r1, int) {
+        for (std::int64_t r = r0; r < r1; ++r) {
+          const std::int64_t image = r / h;
+          const int y = static_cast<int>(r % h);
+          const T* g = dst_grad + (image * h + y) * std::int64_t(w) * C;
+          T* s0 = src_grad + (image * sh + 2 * y) * std::int64_t(sw) * C;
+          T* s1 = s0 + std::int64_t(sw) * C;
+          for (int x = 0; x < w; ++x, g += C, s0 += 2 * C, s1 += 2 * C)
+            for (int c = 0; c < C; ++c) {
+              const T q = T(0.25) * g[c];
+              s0[c] += q;
+              s0[c + C] += q;
+              s1[c] += q;
+              s1[c + C] += q;
+            }
+        }
+      });
+      continue;
+    }
     // Output rows y and y + 2 never share source rows, so even rows then odd rows run race-free.
     for (int parity = 0; parity < 2; ++parity) {
       const int rows = (h - parity + 1) / 2;

@@ -90,13 +90,9 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
   return plane;
 }
 
-void emit_prim(const Projected (&p)[3], int triangle, const DepthPlane& exact, const Viewport& vp,
-               std::vector<Prim>& out) {
-  std::int64_t fx[3], fy[3];
-  for (int i = 0; i < 3; ++i) {
-    fx[i] = std::llround(p[i].x * kSub);
-    fy[i] = std::llround(p[i].y * kSub);
-  }
+/// Emits the screen triangle with fixed-point vertices (fx, fy) and z/w values pz.
+void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const double (&pz)[3], int triangle,
+                const DepthPlane& exact, const Viewport& vp, std::vector<Prim>& out) {
   std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
   if (area == 0) return;
   int order[3] = {0, 1, 2};
@@ -137,7 +133,7 @@ void emit_prim(const Projected (&p)[3], int triangle, const DepthPlane& exact, c
   for (int i = 0; i < 3; ++i) {
     sx[i] = double(prim.x[i]) / kSub;
     sy[i] = double(prim.y[i]) / kSub;
-    sz[i] = p[order[i]].z;
+    sz[i] = pz[order[i]];
   }
   const double det = double(area) / double(kSub * kSub);
   prim.za = ((sz[1] - sz[0]) * (sy[2] - sy[0]) - (sz[2] - sz[0]) * (sy[1] - sy[0])) / det;
@@ -146,6 +142,19 @@ void emit_prim(const Projected (&p)[3], int triangle, const DepthPlane& exact, c
   if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) return;
   prim.triangle = triangle;
   out.push_back(prim);
+}
+
+/// Snaps projected vertices to fixed point and emits the triangle.
+void emit_prim(const Projected (&p)[3], int triangle, const DepthPlane& exact, const Viewport& vp,
+               std::vector<Prim>& out) {
+  std::int64_t fx[3], fy[3];
+  double pz[3];
+  for (int i = 0; i < 3; ++i) {
+    fx[i] = std::llround(p[i].x * kSub);
+    fy[i] = std::llround(p[i].y * kSub);
+    pz[i] = p[i].z;
+  }
+  emit_fixed(fx, fy, pz, triangle, exact, vp, out);
 }
 
 bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
@@ -157,30 +166,57 @@ bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
   return std::isfinite(out.x) && std::isfinite(out.y) && std::isfinite(out.z);
 }
 
+/// Per-vertex setup shared by the triangles around a vertex: finiteness, outcode against the clip
+/// planes and, for vertices inside all of them, the projection and its fixed-point snap.
+struct VertexSetup {
+  bool finite = false;
+  bool projected = false;  // inside every plane and projected (fx, fy, pz valid)
+  unsigned code = 0;       // bit k: outside plane k
+  std::int64_t fx = 0, fy = 0;
+  double pz = 0;
+};
+
+template <typename T>
+VertexSetup setup_vertex(const T* src, const Viewport& vp) {
+  VertexSetup s;
+  ClipVertex v;
+  for (int c = 0; c < 4; ++c) {
+    v.c[c] = double(src[c]);
+    if (!std::isfinite(v.c[c])) return s;
+  }
+  s.finite = true;
+  for (int k = 0; k < kPlaneCount; ++k)
+    if (plane_distance(v, k, vp) < 0.0) s.code |= 1u << k;
+  Projected p;
+  if (s.code == 0 && project(v, vp, p)) {
+    s.projected = true;
+    s.fx = std::llround(p.x * kSub);
+    s.fy = std::llround(p.y * kSub);
+    s.pz = p.z;
+  }
+  return s;
+}
+
 /// Clips one mesh triangle against near, far and the guard band, and emits its screen pieces.
 template <typename T>
-void setup_triangle(const T* pos, const std::int32_t* tri, int triangle, const Viewport& vp, std::vector<Prim>& out) {
+void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri, int triangle, const Viewport& vp,
+                    std::vector<Prim>& out) {
+  const VertexSetup* s[3] = {vs + tri[0], vs + tri[1], vs + tri[2]};
+  if (!s[0]->finite || !s[1]->finite || !s[2]->finite) return;
+  const unsigned outside_all = s[0]->code & s[1]->code & s[2]->code;
+  const unsigned outside_any = s[0]->code | s[1]->code | s[2]->code;
+  if (outside_all != 0) return;  // entirely outside one plane
   ClipVertex v[3];
-  unsigned outside_all = (1u << kPlaneCount) - 1, outside_any = 0;
   for (int i = 0; i < 3; ++i) {
     const T* src = pos + static_cast<std::int64_t>(tri[i]) * 4;
-    for (int c = 0; c < 4; ++c) {
-      v[i].c[c] = double(src[c]);
-      if (!std::isfinite(v[i].c[c])) return;
-    }
-    unsigned code = 0;
-    for (int k = 0; k < kPlaneCount; ++k)
-      if (plane_distance(v[i], k, vp) < 0.0) code |= 1u << k;
-    outside_all &= code;
-    outside_any |= code;
+    for (int c = 0; c < 4; ++c) v[i].c[c] = double(src[c]);
   }
-  if (outside_all != 0) return;  // entirely outside one plane
   const DepthPlane plane = exact_depth_plane(v, vp);
   if (outside_any == 0) {
-    Projected p[3];
-    for (int i = 0; i < 3; ++i)
-      if (!project(v[i], vp, p[i])) return;
-    emit_prim(p, triangle, plane, vp, out);
+    if (!s[0]->projected || !s[1]->projected || !s[2]->projected) return;
+    const std::int64_t fx[3] = {s[0]->fx, s[1]->fx, s[2]->fx}, fy[3] = {s[0]->fy, s[1]->fy, s[2]->fy};
+    const double pz[3] = {s[0]->pz, s[1]->pz, s[2]->pz};
+    emit_fixed(fx, fy, pz, triangle, plane, vp, out);
     return;
   }
   // Sutherland-Hodgman in homogeneous space. Intersections are computed from the inside vertex
@@ -222,6 +258,7 @@ void setup_triangle(const T* pos, const std::int32_t* tri, int triangle, const V
 
 /// Scratch memory kept between calls by the calling thread.
 struct Scratch {
+  std::vector<VertexSetup> vertices;  // [pos views][vertex_count]
   std::vector<std::vector<Prim>> chunk_prims;
   std::vector<std::int64_t> counts;  // [chunk][tile]
   std::vector<std::int64_t> tile_begin;
@@ -282,15 +319,26 @@ void forward(const RasterizeForwardParams<T>& p) {
   if (static_cast<int>(s.chunk_prims.size()) < chunks) s.chunk_prims.resize(chunks);
   s.counts.assign(static_cast<std::size_t>(chunks) * tiles, 0);
 
-  // 1. Setup and counting, per chunk of triangles of one view.
+  // 0. Vertex setup, once per vertex and view.
+  const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : views;
+  s.vertices.resize(static_cast<std::size_t>(pos_views * p.vertex_count));
+  cpu::parallel_blocks(pos_views * p.vertex_count, 4096, [&](std::int64_t b, std::int64_t e, int) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const std::int64_t view = i / p.vertex_count, vertex = i % p.vertex_count;
+      s.vertices[std::size_t(i)] = setup_vertex(p.pos + p.pos_view_stride * view + vertex * 4, vp);
+    }
+  });
+
+  // 1. Triangle setup and counting, per chunk of triangles of one view.
   cpu::parallel_items(chunks, workers, [&](std::int64_t c, int) {
     const int view = static_cast<int>(c / per_view), part = static_cast<int>(c % per_view);
     const int t0 = static_cast<int>(std::int64_t(p.triangle_count) * part / per_view);
     const int t1 = static_cast<int>(std::int64_t(p.triangle_count) * (part + 1) / per_view);
     const T* pos = p.pos + p.pos_view_stride * view;
+    const VertexSetup* vs = s.vertices.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count);
     std::vector<Prim>& prims = s.chunk_prims[c];
     prims.clear();
-    for (int t = t0; t < t1; ++t) setup_triangle(pos, p.triangles + std::int64_t(t) * 3, t, vp, prims);
+    for (int t = t0; t < t1; ++t) setup_triangle(pos, vs, p.triangles + std::int64_t(t) * 3, t, vp, prims);
     std::int64_t* counts = s.counts.data() + c * tiles;
     for (const Prim& prim : prims)
       for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)

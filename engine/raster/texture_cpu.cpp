@@ -29,6 +29,34 @@ std::int64_t resolve_index(double i, int n, TextureBoundary boundary) {
   }
 }
 
+/// The two texel indices i0 = floor(x) and i0 + 1 under the boundary mode (the integer fast path
+/// of resolve_index for the common case of a coordinate within 2^40 texels).
+inline void resolve_pair(double x0, int n, TextureBoundary boundary, std::int64_t out[2]) {
+  if (!(std::fabs(x0) < 1099511627776.0)) {
+    out[0] = resolve_index(x0, n, boundary);
+    out[1] = resolve_index(x0 + 1, n, boundary);
+    return;
+  }
+  const std::int64_t i = static_cast<std::int64_t>(x0);
+  switch (boundary) {
+    case TextureBoundary::Wrap: {
+      std::int64_t r = i % n;
+      if (r < 0) r += n;
+      out[0] = r;
+      out[1] = r + 1 == n ? 0 : r + 1;
+      return;
+    }
+    case TextureBoundary::Clamp:
+      out[0] = i < 0 ? 0 : (i > n - 1 ? n - 1 : i);
+      out[1] = i + 1 < 0 ? 0 : (i + 1 > n - 1 ? n - 1 : i + 1);
+      return;
+    default:
+      out[0] = (i < 0 || i > n - 1) ? -1 : i;
+      out[1] = (i + 1 < 0 || i + 1 > n - 1) ? -1 : i + 1;
+      return;
+  }
+}
+
 /// A bilinear (or nearest) footprint on one level image.
 struct Footprint {
   std::int64_t offset[4];  // element offsets of the texels in the level image, -1 = zero
@@ -37,14 +65,15 @@ struct Footprint {
   int taps = 4;
 };
 
-Footprint bilinear(double ul, double v, int w, int h, int channels, TextureBoundary boundary) {
+inline Footprint bilinear(double ul, double v, int w, int h, int channels, TextureBoundary boundary) {
   Footprint f;
   const double x = ul * w - 0.5, y = (1.0 - v) * h - 0.5;
   const double x0 = std::floor(x), y0 = std::floor(y);
   f.fx = x - x0;
   f.fy = y - y0;
-  const std::int64_t xi[2] = {resolve_index(x0, w, boundary), resolve_index(x0 + 1, w, boundary)};
-  const std::int64_t yi[2] = {resolve_index(y0, h, boundary), resolve_index(y0 + 1, h, boundary)};
+  std::int64_t xi[2], yi[2];
+  resolve_pair(x0, w, boundary, xi);
+  resolve_pair(y0, h, boundary, yi);
   for (int k = 0; k < 4; ++k) {
     const std::int64_t tx = xi[k & 1], ty = yi[k >> 1];
     f.offset[k] = (tx < 0 || ty < 0) ? -1 : (ty * w + tx) * channels;
