@@ -1,0 +1,326 @@
+#include <gtest/gtest.h>
+
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "engine/appearance/appearance_model.h"
+#include "engine/appearance/measure.h"
+#include "engine/core/error.h"
+#include "engine/face/face_model.h"
+#include "engine/face/topology.h"
+#include "engine/io/image_io.h"
+
+using namespace likeness;
+using namespace likeness::appearance;
+
+namespace {
+
+constexpr int kRes = 512;
+constexpr std::uint64_t kSeed = 7;
+
+std::shared_ptr<const AppearanceModel> model() { return AppearanceModel::get(kRes, kSeed); }
+
+// A point where every parameter acts: hair, makeup, spots all partly on.
+AppearanceParams busy() {
+  AppearanceParams p;
+  p.set("skin.melanin", 0.3f);
+  p.set("skin.age", 52.0f);
+  p.set("skin.wrinkles", 0.3f);
+  p.set("skin.unevenness", 0.4f);
+  p.set("skin.freckles", 0.5f);
+  p.set("skin.moles", 0.5f);
+  p.set("skin.blush", 0.4f);
+  p.set("skin.redness", 0.3f);
+  p.set("skin.undertone", 0.2f);
+  p.set("brows.arch", 0.1f);
+  p.set("hair.coverage", 0.6f);
+  p.set("beard.coverage", 0.6f);
+  p.set("beard.density", 0.5f);
+  p.set("moustache.coverage", 0.6f);
+  p.set("moustache.density", 0.5f);
+  p.set("stubble.coverage", 0.5f);
+  p.set("makeup.eyeshadow.opacity", 0.5f);
+  p.set("makeup.eyeliner.opacity", 0.5f);
+  p.set("makeup.lipstick.opacity", 0.5f);
+  p.set_color("beard.color", {0.35f, 0.25f, 0.2f});
+  p.set_color("hair.color", {0.3f, 0.22f, 0.15f});
+  p.set_color("moustache.color", {0.33f, 0.24f, 0.2f});
+  p.set_color("stubble.color", {0.3f, 0.2f, 0.15f});
+  p.set_color("brows.color", {0.3f, 0.2f, 0.16f});
+  p.set_color("makeup.eyeshadow.color", {0.5f, 0.3f, 0.45f});
+  p.set_color("makeup.eyeliner.color", {0.1f, 0.08f, 0.2f});
+  p.set_color("sclera.tint", {0.9f, 0.88f, 0.85f});
+  return p;
+}
+
+// All three textures as one [8, R, R, 7] tensor.
+at::Tensor stacked(const TextureSet& t) { return at::cat({t.albedo, t.normal, t.roughness}, -1); }
+
+at::Tensor covered() { return model()->coverage(); }
+
+}  // namespace
+
+TEST(AppearanceGenerate, ShapesRangesAndFiniteness) {
+  TextureSet t = model()->generate(AppearanceParams());
+  ASSERT_EQ(t.albedo.sizes(), (std::vector<long>{8, kRes, kRes, 3}));
+  ASSERT_EQ(t.normal.sizes(), (std::vector<long>{8, kRes, kRes, 3}));
+  ASSERT_EQ(t.roughness.sizes(), (std::vector<long>{8, kRes, kRes, 1}));
+  EXPECT_EQ(t.resolution, kRes);
+  EXPECT_GE(t.albedo.min().item<float>(), 0.0f);
+  EXPECT_LE(t.albedo.max().item<float>(), 1.0f);
+  EXPECT_TRUE(at::allclose(t.normal.norm(2, -1), at::ones({8, kRes, kRes}), 1e-4, 1e-4));
+  EXPECT_GT(t.normal.select(-1, 2).min().item<float>(), 0.0f);  // tangent space: z out
+  EXPECT_GE(t.roughness.min().item<float>(), 0.0f);
+  EXPECT_LE(t.roughness.max().item<float>(), 1.0f);
+  // Unused tiles stay constant.
+  for (int tile : {static_cast<int>(face::kLacrimalTile), 5}) {
+    for (const at::Tensor& x : {t.albedo[tile], t.normal[tile], t.roughness[tile]})
+      EXPECT_TRUE(at::equal(x, x[0][0].expand_as(x))) << "tile " << tile;
+    EXPECT_TRUE(at::equal(t.normal[tile][0][0], at::tensor({0.0f, 0.0f, 1.0f})));
+  }
+  EXPECT_EQ(model()->textured_tiles(), (std::vector<int>{0, 1, 2, 3, 6, 7}));
+}
+
+TEST(AppearanceGenerate, NoNanOrInfAnywhereInRange) {
+  auto schema = AppearanceSchema::load_default();
+  std::vector<AppearanceParams> cases;
+  cases.push_back(AppearanceParams::from_tensor(schema, schema->lower_bounds()));
+  cases.push_back(AppearanceParams::from_tensor(schema, schema->upper_bounds()));
+  at::manual_seed(3);
+  for (int i = 0; i < 3; ++i) {
+    at::Tensor u = at::rand({schema->size()});
+    cases.push_back(AppearanceParams::from_tensor(schema, schema->lower_bounds() + u * (schema->upper_bounds() - schema->lower_bounds())));
+  }
+  for (std::uint64_t seed : {1ull, 2ull, 3ull}) cases.push_back(AppearanceParams::sample_prior(seed));
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    ASSERT_NO_THROW(cases[i].validate());
+    TextureSet t = model()->generate(cases[i], {}, true);
+    EXPECT_TRUE(at::isfinite(stacked(t)).all().item<bool>()) << "case " << i;
+    for (const auto& [name, layer] : t.layers) EXPECT_TRUE(at::isfinite(layer).all().item<bool>()) << name;
+  }
+}
+
+TEST(AppearanceGenerate, OutOfRangeIsClampedOrRejected) {
+  AppearanceParams p;
+  p.set("skin.age", 500.0f);
+  p.set("beard.coverage", -3.0f);
+  EXPECT_THROW(p.validate(), InputError);
+  AppearanceParams q;
+  q.set("skin.age", 95.0f);
+  q.set("beard.coverage", 0.0f);
+  EXPECT_TRUE(at::equal(stacked(model()->generate(p)), stacked(model()->generate(q))));
+  // Malformed inputs are rejected with a clear message.
+  EXPECT_THROW(model()->generate(AppearanceParams::from_tensor(AppearanceSchema::load_default(), at::zeros({62})).clamped(),
+                                 Residuals{at::zeros({8, 4, 5, 3}), {}}),
+               InputError);
+  EXPECT_THROW(AppearanceModel::get(100), InputError);
+  EXPECT_THROW(AppearanceModel::get(8192), InputError);
+}
+
+TEST(AppearanceGenerate, DeterministicForASeed) {
+  AppearanceParams p = busy();
+  at::Tensor a = stacked(model()->generate(p));
+  EXPECT_TRUE(at::equal(a, stacked(model()->generate(p))));
+  // A model rebuilt from scratch with the same seed gives the same bits.
+  auto rebuilt = AppearanceModel::build(face::FaceModel::load_default(), kRes, kSeed);
+  EXPECT_TRUE(at::equal(a, stacked(rebuilt->generate(p))));
+  // Another seed moves the noise, spots and strands.
+  at::Tensor b = stacked(AppearanceModel::get(kRes, kSeed + 1)->generate(p));
+  EXPECT_GT((a - b).abs().mean().item<float>(), 1e-4f);
+}
+
+TEST(AppearanceGenerate, RegionMasksConfineAttributes) {
+  const at::Tensor cov = covered().unsqueeze(-1);
+  struct Case {
+    const char* param;
+    float off, on;
+    std::vector<std::string> regions;  // the change must stay inside their union
+  };
+  const std::vector<Case> cases = {{"beard.coverage", 0.0f, 1.0f, {"beard"}},
+                                   {"moustache.coverage", 0.0f, 1.0f, {"moustache"}},
+                                   {"stubble.coverage", 0.0f, 1.0f, {"beard", "moustache"}},
+                                   {"makeup.lipstick.opacity", 0.0f, 1.0f, {"lips"}},
+                                   {"hair.coverage", 0.0f, 1.0f, {"scalp"}},
+                                   {"skin.blush", 0.0f, 1.0f, {"cheeks", "cheekbones"}},
+                                   {"makeup.eyeshadow.opacity", 0.0f, 1.0f, {"eyelids", "temples", "brows"}},
+                                   {"iris.limbal_ring", 0.0f, 1.0f, {"irises", "sclera"}}};
+  for (const Case& c : cases) {
+    AppearanceParams a = busy(), b = busy();
+    a.set(c.param, c.off);
+    b.set(c.param, c.on);
+    if (std::string(c.param) == "beard.coverage" || std::string(c.param) == "moustache.coverage") {
+      a.set("stubble.coverage", 0.0f);
+      b.set("stubble.coverage", 0.0f);
+    }
+    const at::Tensor diff = (stacked(model()->generate(a)) - stacked(model()->generate(b))).abs().amax(-1) * cov.squeeze(-1);
+    at::Tensor inside = at::zeros({8, kRes, kRes});
+    for (const auto& r : c.regions) inside = at::maximum(inside, model()->region_weights(r));
+    const at::Tensor outside = inside < 1e-4;
+    EXPECT_LT((diff * outside).max().item<float>(), 1e-4f) << c.param << " changed texels outside " << c.regions[0];
+    EXPECT_GT((diff * (inside > 0.5)).max().item<float>(), 0.05f) << c.param << " did nothing";
+  }
+  // And a beard never reaches the forehead.
+  AppearanceParams a = busy(), b = busy();
+  a.set("beard.coverage", 0.0f);
+  b.set("beard.coverage", 1.0f);
+  const at::Tensor fa = region_mean_albedo(model()->generate(a), *model(), "forehead");
+  const at::Tensor fb = region_mean_albedo(model()->generate(b), *model(), "forehead");
+  EXPECT_TRUE(at::equal(fa, fb));
+}
+
+TEST(AppearanceGenerate, SkinToneSpansTheLuminanceRange) {
+  AppearanceParams p;
+  std::vector<double> lum;
+  for (int i = 0; i <= 4; ++i) {
+    p.set("skin.melanin", static_cast<float>(i) / 4.0f);
+    lum.push_back(region_mean_luminance(model()->generate(p), *model(), "cheeks").item<double>());
+  }
+  EXPECT_GT(lum.front(), 0.3);
+  EXPECT_LT(lum.back(), 0.07);
+  for (std::size_t i = 1; i < lum.size(); ++i) EXPECT_LT(lum[i], lum[i - 1]);
+}
+
+TEST(AppearanceGenerate, RegionMeansReadTheParameters) {
+  AppearanceParams p = busy();
+  p.set("makeup.lipstick.opacity", 0.0f);
+  p.set_color("iris.color", {0.2f, 0.4f, 0.8f});
+  TextureSet t = model()->generate(p, {}, true);
+  const at::Tensor lips = region_mean_albedo(t, *model(), "lips"), cheeks = region_mean_albedo(t, *model(), "cheeks");
+  EXPECT_GT((lips[0] / lips[1]).item<float>(), (cheeks[0] / cheeks[1]).item<float>());  // lips redder
+  const at::Tensor iris = region_mean_albedo(t, *model(), "irises");
+  EXPECT_GT(iris[2].item<float>(), iris[0].item<float>() * 2);  // blue eyes read blue
+  EXPECT_GT(region_mean_luminance(t, *model(), "sclera").item<float>(), 0.5f);
+  // Coverage measurement follows the parameter.
+  const double some = layer_coverage(t, *model(), "beard", "beard").item<double>();
+  p.set("beard.coverage", 1.0f);
+  p.set("beard.density", 1.0f);
+  const double full = layer_coverage(model()->generate(p, {}, true), *model(), "beard", "beard").item<double>();
+  EXPECT_GT(full, some + 0.1);
+  EXPECT_GT(full, 0.6);
+  EXPECT_THROW(layer_coverage(model()->generate(p), *model(), "beard", "beard"), InputError);
+  EXPECT_THROW(model()->region_weights("elbow"), InputError);
+}
+
+TEST(AppearanceGenerate, GradientsReachEveryParameterAndMatchFiniteDifferences) {
+  auto schema = AppearanceSchema::load_default();
+  AppearanceParams p = busy();
+  at::Tensor values = p.values.clone().requires_grad_(true);
+  const at::Tensor out = stacked(model()->generate(AppearanceParams::from_tensor(schema, values))).reshape({-1});
+  const at::Tensor lo = schema->lower_bounds(), hi = schema->upper_bounds();
+  const auto names = schema->entry_names();
+  at::manual_seed(11);
+  for (int j = 0; j < schema->size(); ++j) {
+    const double h = 1e-3 * (hi[j].item<double>() - lo[j].item<double>());
+    at::NoGradGuard no_grad;
+    at::Tensor plus = p.values.clone(), minus = p.values.clone();
+    plus[j] += h;
+    minus[j] -= h;
+    const at::Tensor fp = stacked(model()->generate(AppearanceParams::from_tensor(schema, plus))).reshape({-1}).to(at::kDouble);
+    const at::Tensor fm = stacked(model()->generate(AppearanceParams::from_tensor(schema, minus))).reshape({-1}).to(at::kDouble);
+    const at::Tensor fd = (fp - fm) / (2 * h);
+    // A sample of the texels this parameter moves most.
+    const at::Tensor top = std::get<1>(fd.abs().topk(48));
+    ASSERT_GT(fd.abs().max().item<double>(), 1e-4) << names[static_cast<std::size_t>(j)] << " changes no texel";
+    const at::Tensor w = at::rand({48}, at::kDouble) + 0.5;
+    const double expected = (fd.index_select(0, top) * w).sum().item<double>();
+    at::Tensor grad;
+    {
+      at::AutoGradMode enable(true);
+      at::Tensor picked = (out.index_select(0, top).to(at::kDouble) * w).sum();
+      grad = torch::autograd::grad({picked}, {values}, {}, /*retain_graph=*/true)[0];
+    }
+    const double analytic = grad[j].item<double>();
+    EXPECT_NEAR(analytic, expected, 0.03 * std::abs(expected) + 1e-3) << names[static_cast<std::size_t>(j)];
+  }
+}
+
+TEST(AppearanceGenerate, ResidualsAddDetailAndRegularize) {
+  AppearanceParams p;
+  const TextureSet base = model()->generate(p);
+  // Zero residuals change nothing; a half-resolution residual is upsampled.
+  Residuals zero = Residuals::zeros(kRes / 2);
+  EXPECT_TRUE(at::allclose(stacked(model()->generate(p, zero)), stacked(base), 1e-6, 1e-6));
+  Residuals r = Residuals::zeros(kRes / 2, true);
+  TextureSet t = model()->generate(p, r);
+  const at::Tensor w = at::rand({8, kRes, kRes, 3});
+  (t.albedo * w).sum().add((t.normal * w).sum()).backward();
+  ASSERT_TRUE(r.albedo.grad().defined());
+  EXPECT_GT(r.albedo.grad().abs().sum().item<float>(), 0.0f);
+  EXPECT_GT(r.normal.grad().abs().sum().item<float>(), 0.0f);
+  {
+    at::NoGradGuard g;
+    Residuals shift{at::full({8, kRes, kRes, 3}, 0.05), {}};
+    const at::Tensor moved = model()->generate(p, shift).albedo;
+    EXPECT_NEAR((moved - base.albedo).mean().item<float>(), 0.05f, 0.01f);
+  }
+  // Regularizer: zero for zero residuals, grows with magnitude and roughness, differentiable.
+  EXPECT_EQ(residual_regularizer(Residuals::zeros(8)).item<float>(), 0.0f);
+  EXPECT_EQ(residual_regularizer(Residuals{}).item<float>(), 0.0f);
+  Residuals smooth{at::full({8, 16, 16, 3}, 0.1), {}};
+  Residuals noisy{at::rand({8, 16, 16, 3}) * 0.2, {}};
+  const float rs = residual_regularizer(smooth, {0.0, 1.0, 1.0}).item<float>();
+  const float rn = residual_regularizer(noisy, {0.0, 1.0, 1.0}).item<float>();
+  EXPECT_EQ(rs, 0.0f);
+  EXPECT_GT(rn, 0.001f);
+  Residuals g = Residuals::zeros(16, true);
+  {
+    at::NoGradGuard ng;
+    g.albedo.add_(0.1);
+  }
+  residual_regularizer(g).backward();
+  EXPECT_GT(g.albedo.grad().abs().sum().item<float>(), 0.0f);
+  Residuals bad{at::full({8, 4, 4, 3}, std::nanf("")), {}};
+  EXPECT_THROW(bad.validate(), InputError);
+}
+
+TEST(AppearanceGenerate, SeamsAreFilledFromTheIslands) {
+  const TextureSet t = model()->generate(busy());
+  EXPECT_TRUE(at::equal(model()->fill_seams(t.albedo), t.albedo));
+  // Every uncovered texel of a textured tile holds a value that some covered texel has.
+  const at::Tensor cov = covered()[0];
+  const at::Tensor a = t.albedo[0].reshape({-1, 3});
+  const at::Tensor outside = (~cov).reshape({-1}).nonzero().reshape({-1});
+  ASSERT_GT(outside.numel(), 0);
+  const at::Tensor sample = a.index_select(0, outside.slice(0, 0, outside.numel(), outside.numel() / 50 + 1));
+  const at::Tensor inside = a.index_select(0, cov.reshape({-1}).nonzero().reshape({-1}));
+  for (long i = 0; i < sample.size(0); ++i)
+    EXPECT_EQ((inside - sample[i]).abs().sum(-1).min().item<float>(), 0.0f);
+  EXPECT_THROW(model()->fill_seams(at::zeros({8, 16, 16, 3})), InputError);
+}
+
+TEST(AppearanceGenerate, IrisColourOnlyTouchesTheEyeTile) {
+  AppearanceParams a = busy(), b = busy();
+  b.set_color("iris.color", {0.1f, 0.6f, 0.3f});
+  const at::Tensor diff = (stacked(model()->generate(a)) - stacked(model()->generate(b))).abs().amax({1, 2, 3});
+  for (int tile = 0; tile < 8; ++tile) {
+    if (tile == face::kEyeTile)
+      EXPECT_GT(diff[tile].item<float>(), 0.05f);
+    else
+      EXPECT_EQ(diff[tile].item<float>(), 0.0f) << tile;
+  }
+}
+
+TEST(AppearanceTextures, WritesTilesAsImages) {
+  const auto dir = std::filesystem::temp_directory_path() / "likeness_appearance_test";
+  std::filesystem::remove_all(dir);
+  const TextureSet t = model()->generate(busy());
+  TextureFiles files = write_textures(dir, t, model()->textured_tiles(), {"head", true, 8, model().get()});
+  ASSERT_EQ(files.albedo.size(), 6u);
+  EXPECT_EQ(files.albedo.at(0), "head_albedo.1001.png");
+  EXPECT_EQ(files.normal.at(7), "head_normal.1008.png");
+  io::Image albedo = io::read_image(dir / files.albedo.at(0));
+  EXPECT_EQ(albedo.width, kRes);
+  EXPECT_EQ(albedo.channels, 3);
+  // PNG albedo is sRGB: reading it back (decoded to linear) matches within 8-bit precision.
+  const at::Tensor back = at::from_blob(albedo.pixels.data(), {kRes, kRes, 3}, at::kFloat);
+  EXPECT_LT((back - t.albedo[0]).abs().max().item<float>(), 0.02f);
+  io::Image exr = io::read_image(dir / files.albedo_exr.at(0));
+  const at::Tensor exr_t = at::from_blob(exr.pixels.data(), {kRes, kRes, 3}, at::kFloat);
+  EXPECT_LT((exr_t - t.albedo[0]).abs().max().item<float>(), 2e-3f);
+  io::Image normal = io::read_image(dir / files.normal.at(0), io::ColorEncoding::Linear);
+  EXPECT_NEAR(normal.at(kRes / 2, kRes / 2, 2), 0.5f * (t.normal[0][kRes / 2][kRes / 2][2].item<float>() + 1.0f), 0.01f);
+  EXPECT_TRUE(std::filesystem::exists(dir / files.roughness.at(3)));
+  EXPECT_THROW(write_textures(dir, TextureSet{}, {0}), InputError);
+  std::filesystem::remove_all(dir);
+}
