@@ -24,8 +24,9 @@ struct Prim {
   std::int32_t x[3], y[3];  // fixed-point vertex positions, counter-clockwise (y up)
   double za, zb, zc;        // z/w = za * px + zb * py + zc at pixel index (px, py)
   std::int32_t triangle;
-  std::int32_t x0, x1, y0, y1;  // inclusive pixel bounds of possibly covered centres
+  std::int16_t x0, x1, y0, y1;  // inclusive pixel bounds of possibly covered centres (< kMaxRasterSize)
 };
+static_assert(sizeof(Prim) <= 64, "a binned primitive fills at most one cache line");
 
 struct ClipVertex {
   double c[4];  // x, y, z, w
@@ -115,10 +116,10 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
   x1 = std::min<std::int64_t>(x1, vp.width - 1);
   y1 = std::min<std::int64_t>(y1, vp.height - 1);
   if (x0 > x1 || y0 > y1) return;
-  prim.x0 = static_cast<std::int32_t>(x0);
-  prim.x1 = static_cast<std::int32_t>(x1);
-  prim.y0 = static_cast<std::int32_t>(y0);
-  prim.y1 = static_cast<std::int32_t>(y1);
+  prim.x0 = static_cast<std::int16_t>(x0);
+  prim.x1 = static_cast<std::int16_t>(x1);
+  prim.y0 = static_cast<std::int16_t>(y0);
+  prim.y1 = static_cast<std::int16_t>(y1);
 
   if (exact.valid) {
     prim.za = exact.za;
@@ -262,7 +263,7 @@ struct Scratch {
   std::vector<std::vector<Prim>> chunk_prims;
   std::vector<std::int64_t> counts;  // [chunk][tile]
   std::vector<std::int64_t> tile_begin;
-  std::vector<const Prim*> bins;
+  std::vector<Prim> bins;  // copies, so each tile reads its primitives sequentially
 };
 Scratch& scratch() {
   thread_local Scratch s;
@@ -365,7 +366,7 @@ void forward(const RasterizeForwardParams<T>& p) {
     for (const Prim& prim : s.chunk_prims[c])
       for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)
         for (int tx = prim.x0 >> kTileShift; tx <= (prim.x1 >> kTileShift); ++tx)
-          s.bins[cursor[ty * tiles_x + tx]++] = &prim;
+          s.bins[cursor[ty * tiles_x + tx]++] = prim;
   });
 
   // 3. Tiles in parallel: coverage, depth test, then resolve.
@@ -379,9 +380,9 @@ void forward(const RasterizeForwardParams<T>& p) {
     std::fill(ids, ids + kTile * kTile, -1);
     const std::int64_t b0 = s.tile_begin[std::size_t(item)], b1 = s.tile_begin[std::size_t(item) + 1];
     for (std::int64_t b = b0; b < b1; ++b) {
-      const Prim& prim = *s.bins[b];
-      const int xa = std::max(prim.x0, tx0), xb = std::min(prim.x1, tx1 - 1);
-      const int ya = std::max(prim.y0, ty0), yb = std::min(prim.y1, ty1 - 1);
+      const Prim& prim = s.bins[b];
+      const int xa = std::max<int>(prim.x0, tx0), xb = std::min<int>(prim.x1, tx1 - 1);
+      const int ya = std::max<int>(prim.y0, ty0), yb = std::min<int>(prim.y1, ty1 - 1);
       std::int64_t ea[3], eb[3], ec[3];
       for (int e = 0; e < 3; ++e) {
         const int a = e, bb = (e + 1) % 3;
