@@ -17,28 +17,30 @@ namespace {
 /// Longest walk across interior edges from the nearer pixel's triangle toward the other pixel.
 constexpr int kMaxWalk = 16;
 
-/// One pair's blend: out[target] += k * (c[source] - c[target]), and d out[target] / dt = c_near - c_far.
-struct PairBlend {
-  bool active = false;
-  std::int64_t target = 0, source = 0;  // pixel indices within the view
-  std::int64_t near_pix = 0, far_pix = 0;
-  double k = 0;
-  // Gradient of t with respect to the edge's end vertices (clip x, y, w of each).
-  int vertex[2] = {0, 0};
-  double dt[2][3] = {{0, 0, 0}, {0, 0, 0}};
-};
+using PairBlend = AntialiasPair;
 
 template <typename T>
 struct Context {
-  explicit Context(const AntialiasParams<T>& params) : p(params) {}
+  Context(const AntialiasParams<T>& params, AntialiasWork* external)
+      : p(params),
+        w(external ? *external : local),
+        facing(w.facing),
+        screen(w.screen),
+        rows_per_block(w.rows_per_block),
+        blocks(w.blocks),
+        index_h(w.index_h),
+        index_v(w.index_v) {}
   const AntialiasParams<T>& p;
-  std::vector<signed char> facing;  // [views][triangles]: +1, -1, 0 (unknown: a vertex at w <= 0)
-  std::vector<double> screen;       // [pos views][vertices][2]: pixel coordinates (w > 0 only)
-  // Pass 1 results: blocks of rows, each with its active pairs, and per pixel the index of the
-  // pair with its right (h) and upper (v) neighbour in its row's block, or -1.
-  std::int64_t rows_per_block = 1;
-  std::vector<std::vector<PairBlend>> blocks;
-  std::vector<std::int32_t> index_h, index_v;
+  AntialiasWork local;  // used when the caller keeps no work between passes
+  AntialiasWork& w;
+  // Pass 1 results (see AntialiasWork): blocks of rows, each with its active pairs, and per pixel
+  // the index of the pair with its right (h) and upper (v) neighbour in its row's block, or -1.
+  std::vector<signed char>& facing;
+  std::vector<double>& screen;
+  std::int64_t& rows_per_block;
+  std::vector<std::vector<PairBlend>>& blocks;
+  std::vector<std::int32_t>& index_h;
+  std::vector<std::int32_t>& index_v;
 
   int id(const T* rast, std::int64_t pix) const {
     const int i = static_cast<int>(rast[pix * 4 + 3]);
@@ -261,9 +263,11 @@ void evaluate_pairs(Context<T>& ctx) {
 
 template <typename T>
 void forward(const AntialiasParams<T>& p) {
-  Context<T> ctx(p);
+  Context<T> ctx(p, p.work);
+  ctx.w.ready = false;
   prepare(ctx);
   evaluate_pairs(ctx);
+  ctx.w.ready = true;
   const int C = p.channels;
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
     for (std::int64_t row = row0; row < row1; ++row) {
@@ -286,9 +290,11 @@ void forward(const AntialiasParams<T>& p) {
 
 template <typename T>
 void backward(const AntialiasParams<T>& p) {
-  Context<T> ctx(p);
-  prepare(ctx);
-  evaluate_pairs(ctx);
+  Context<T> ctx(p, p.work);
+  if (!ctx.w.ready) {
+    prepare(ctx);
+    evaluate_pairs(ctx);
+  }
   const int C = p.channels;
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : p.views;
   cpu::ScatterBuffers<T> grads(p.grad_pos, static_cast<std::size_t>(pos_views) * p.vertex_count * 4,

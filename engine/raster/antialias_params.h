@@ -29,6 +29,30 @@ struct EdgeTopology {
 /// Builds the edge adjacency of validated triangles (indices in 0..vertex_count-1).
 EdgeTopology build_edge_topology(const std::int32_t* triangles, int triangle_count, int vertex_count);
 
+/// One neighbour pair's blend, from the surface walk described above:
+/// out[target] += k * (c[source] - c[target]), and d out[target] / dt = c_near - c_far.
+struct AntialiasPair {
+  bool active = false;
+  std::int64_t target = 0, source = 0;  ///< pixel indices within the view
+  std::int64_t near_pix = 0, far_pix = 0;
+  double k = 0;
+  int vertex[2] = {0, 0};                     ///< the silhouette edge's end vertices
+  double dt[2][3] = {{0, 0, 0}, {0, 0, 0}};  ///< dt / d(clip x, y, w) of each end vertex
+};
+
+/// The pairs pass of one call (facing, screen positions, active pairs and their per-pixel index).
+/// The forward pass fills it when given one; a backward pass with the same inputs reuses it
+/// instead of walking every pair again.
+struct AntialiasWork {
+  bool ready = false;                 ///< set by the forward pass once complete
+  std::vector<signed char> facing;    ///< [views][triangles]: +1, -1, 0 (a vertex at w <= 0)
+  std::vector<double> screen;         ///< [pos views][vertices][2] pixel coordinates
+  std::int64_t rows_per_block = 1;    ///< image rows (over all views) per pair block
+  std::vector<std::vector<AntialiasPair>> blocks;  ///< active pairs per block of rows
+  std::vector<std::int32_t> index_h;  ///< [views][height][width]: pair with the right neighbour, or -1
+  std::vector<std::int32_t> index_v;  ///< [views][height][width]: pair with the upper neighbour, or -1
+};
+
 template <typename T>
 struct AntialiasParams {
   const T* color = nullptr;  ///< [views][height][width][channels]
@@ -45,6 +69,7 @@ struct AntialiasParams {
   int width = 0;
 
   T* out = nullptr;  ///< forward output, like color
+  AntialiasWork* work = nullptr;  ///< optional: filled by forward, reused by backward when ready
 
   const T* grad_out = nullptr;  ///< backward
   T* grad_color = nullptr;      ///< overwritten

@@ -344,6 +344,7 @@ public:
 // ---------------------------------------------------------------------------------------------
 struct TopologyCapsule : torch::CustomClassHolder {
   std::shared_ptr<const AntialiasTopology> topology;
+  std::shared_ptr<AntialiasWork> work;  // the forward pass's pairs, reused by the backward pass
 };
 
 class AntialiasFunction : public torch::autograd::Function<AntialiasFunction> {
@@ -354,16 +355,18 @@ public:
     ctx->set_materialize_grads(false);
     const at::Tensor color = color_in.contiguous(), rast = rast_in.contiguous(), pos = pos_in.contiguous();
     at::Tensor out = at::empty_like(color);
+    auto capsule = c10::make_intrusive<TopologyCapsule>();
+    capsule->topology = topology;
+    if (color_in.requires_grad() || pos_in.requires_grad()) capsule->work = std::make_shared<AntialiasWork>();
     dispatch_float(color.scalar_type(), [&](auto zero) {
       using T = decltype(zero);
       AntialiasParams<T> p;
       fill(p, color, rast, pos, tris, *topology);
       p.out = out.data_ptr<T>();
+      p.work = capsule->work.get();
       antialias_forward_cpu(p);
     });
     ctx->save_for_backward({color, rast, pos, tris});
-    auto capsule = c10::make_intrusive<TopologyCapsule>();
-    capsule->topology = topology;
     ctx->saved_data["topology"] = c10::IValue::make_capsule(std::move(capsule));
     return {out};
   }
@@ -401,6 +404,7 @@ public:
       p.grad_out = grad_out.data_ptr<T>();
       p.grad_color = grad_color.data_ptr<T>();
       p.grad_pos = grad_pos.data_ptr<T>();
+      p.work = holder->work.get();
       antialias_backward_cpu(p);
     });
     return {grad_color, at::Tensor(), grad_pos, at::Tensor(), at::Tensor()};
