@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/export/export_scene.h"
+#include "engine/export/presets.h"
+
 namespace likeness::face {
 struct Topology;
 }
@@ -31,5 +34,19 @@ struct ObjExportOptions {
 /// Writes `stem`.obj and `stem`.mtl into `folder`; returns the OBJ path.
 std::filesystem::path write_obj(const std::filesystem::path& folder, const std::string& stem, const face::Topology& topology,
                                 const at::Tensor& vertices, const at::Tensor& normals, const ObjExportOptions& options = {});
+
+/// Options of the scene-based OBJ export.
+struct ObjSceneOptions {
+  AxisPreset preset = exporter::preset(Target::Blender);  ///< its unit is used; OBJ stays +Y up (presets.h)
+  bool write_shapes = false;  ///< also STEM_shapes/NAME.obj: each blendshape at full weight (same topology)
+  std::string comment;
+};
+
+/// Writes STEM.obj (one group per material, quads kept, v/vt/vn corners), STEM.mtl (map_Kd albedo,
+/// norm/map_Bump normal, map_Pr roughness) and the PNG maps STEM_NAME_albedo.png ... into
+/// `folder`; the current blendshape weights are applied to the positions written (OBJ has no
+/// morph targets). Returns the paths written (the .obj first). Atomic writes.
+std::vector<std::filesystem::path> write_obj_scene(const std::filesystem::path& folder, const std::string& stem, const ExportScene& scene,
+                                                   const ObjSceneOptions& options = {});
 
 }  // namespace likeness::exporter
