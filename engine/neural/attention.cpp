@@ -41,6 +41,8 @@ at::Tensor multihead_attention(const at::Tensor& q, const at::Tensor& k, const a
 #endif
   const at::ScalarType dtype = q.scalar_type();
   at::Tensor qh = split_heads(q, heads), kh = split_heads(k, heads), vh = split_heads(v, heads);
+  // Upcasting lifts half precision to float32; float32 and float64 stay as they are.
+  upcast = upcast && (dtype == at::kHalf || dtype == at::kBFloat16);
   if (upcast) {
     qh = qh.to(at::kFloat);
     kh = kh.to(at::kFloat);
@@ -52,8 +54,9 @@ at::Tensor multihead_attention(const at::Tensor& q, const at::Tensor& k, const a
   for (std::int64_t start = 0; start < sq; start += rows) {
     const std::int64_t n = std::min(rows, sq - start);
     at::Tensor qs = rows == sq ? qh : qh.narrow(1, start, n);
-    // As diffusers: baddbmm(empty, q, k^T, beta=0, alpha=scale).
-    at::Tensor scores = at::baddbmm(at::empty({qs.size(0), n, sk}, qs.options()), qs, kt, 0.0, scale);
+    // As diffusers: baddbmm(input, q, k^T, beta=0, alpha=scale). diffusers passes an empty input;
+    // LibTorch 1.13's CPU kernel can let NaNs in uninitialised memory through beta=0, so zeros.
+    at::Tensor scores = at::baddbmm(at::zeros({qs.size(0), n, sk}, qs.options()), qs, kt, 0.0, scale);
     if (upcast) scores = scores.to(at::kFloat);
     at::Tensor probs = scores.softmax(-1).to(dtype);
     if (on_probs) on_probs(probs.reshape({batch, heads, n, sk}), start);

@@ -200,6 +200,11 @@ void infer_encoder(const ShapeMap& s, UNetConfig& c, const std::string& what) {
       throw InputError(what + ": cannot tell the number of attention heads of a UNet with " + std::to_string(context) +
                        "-wide cross-attention from its weights (SD 1.x is 768, SD 2.x 1024): give its config.json");
   }
+  // GroupNorm's group count leaves no trace in the shapes: SD uses 32.
+  for (std::int64_t ch : c.block_out_channels)
+    if (ch % c.norm_num_groups != 0)
+      throw InputError(what + ": block width " + std::to_string(ch) + " is not a multiple of " + std::to_string(c.norm_num_groups) +
+                       " groups: give its config.json");
   const auto& temb = shape_of(s, "time_embed.0.weight", what);
   if (temb[0] != 4 * c.block_out_channels[0] || temb[1] != c.block_out_channels[0])
     throw InputError(what + ": time_embed.0.weight has shape " + shape_text(temb) + ", not what block width " +

@@ -97,7 +97,8 @@ std::string check_shapes(const detail::Resolved<Config>& r, const ShapeMap& expe
     if (family.family != ModelFamily::Unknown) message += " (the weights look like " + std::string(family_name(family.family)) + ")";
     throw InputError(message);
   }
-  return thousands(count(expected)) + " parameters, " + join(std::vector<std::string>(r.weights.dtypes().begin(), r.weights.dtypes().end()), "/");
+  const std::set<std::string> dtypes = r.weights.dtypes();
+  return thousands(count(expected)) + " parameters, " + join(std::vector<std::string>(dtypes.begin(), dtypes.end()), "/");
 }
 
 void inspect_components(WeightsReport& report, Found& found, const fs::path& source, bool single_file, const TensorMap* all) {

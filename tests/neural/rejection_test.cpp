@@ -1,0 +1,190 @@
+// Every malformed or mismatched weights case is rejected with a message naming the file, the
+// field or tensor, and what was expected and found.
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+
+#include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
+#include "engine/core/json_util.h"
+#include "engine/io/safetensors.h"
+#include "engine/neural/checkpoint_keys.h"
+#include "engine/neural/clip.h"
+#include "engine/neural/controlnet.h"
+#include "engine/neural/unet.h"
+#include "engine/neural/vae.h"
+#include "engine/neural/weights.h"
+#include "tests/neural/convert_helpers.h"
+#include "tests/neural/neural_ref.h"
+
+namespace fs = std::filesystem;
+using namespace likeness;
+using namespace likeness::neural;
+using namespace likeness::neural::test;
+
+namespace {
+
+template <typename F>
+void expect_input_error(F&& f, const std::vector<std::string>& needles) {
+  try {
+    f();
+    ADD_FAILURE() << "accepted; expected an error mentioning '" << needles.front() << "'";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    for (const auto& n : needles) EXPECT_NE(what.find(n), std::string::npos) << "'" << n << "' missing from: " << what;
+  }
+}
+
+// A copy of the reference UNet folder with its weights edited.
+fs::path unet_copy(const std::string& name,
+                   const std::function<std::pair<std::string, at::Tensor>(const std::string&, const at::Tensor&)>& edit) {
+  const fs::path dir = temp_dir(name);
+  copy_folder(Reference("unet").dir(), dir, "diffusion_pytorch_model.safetensors", edit);
+  return dir;
+}
+
+// A copy of the reference UNet folder with its config edited.
+fs::path unet_config_copy(const std::string& name, const std::function<void(Json&)>& edit) {
+  const fs::path dir = temp_dir(name);
+  copy_folder(Reference("unet").dir(), dir, "diffusion_pytorch_model.safetensors",
+              [](const std::string& n, const at::Tensor& t) { return std::make_pair(n, t); });
+  Json config = load_json_file(dir / "config.json");
+  edit(config);
+  save_json_file(dir / "config.json", config);
+  return dir;
+}
+
+}  // namespace
+
+TEST(Rejects, MissingFoldersFilesAndWeights) {
+  expect_input_error([] { UNet::load("/nonexistent/likeness/weights"); }, {"/nonexistent/likeness/weights", "no such folder"});
+  const fs::path empty = temp_dir("empty");
+  expect_input_error([&] { UNet::load(empty); }, {empty.string(), "no unet here", "unet/"});
+  const fs::path no_weights = temp_dir("no_weights");
+  fs::copy_file(Reference("unet").dir() / "config.json", no_weights / "config.json");
+  expect_input_error([&] { UNet::load(no_weights); }, {no_weights.string(), "no weights", "diffusion_pytorch_model.safetensors"});
+  write_file_atomic(no_weights / "diffusion_pytorch_model.bin", "pickle");
+  expect_input_error([&] { UNet::load(no_weights); }, {"diffusion_pytorch_model.bin", "pickle", "safetensors"});
+  expect_input_error([&] { UNet::load(no_weights / "diffusion_pytorch_model.bin"); }, {"pickle"});
+}
+
+TEST(Rejects, MissingWrongShapeAndUnexpectedTensors) {
+  const fs::path missing = unet_copy("missing", [](const std::string& n, const at::Tensor& t) {
+    return n == "mid_block.attentions.0.proj_in.weight" ? std::make_pair(std::string(), t) : std::make_pair(n, t);
+  });
+  expect_input_error([&] { UNet::load(missing); }, {"UNet", "1 missing", "'mid_block.attentions.0.proj_in.weight'",
+                                                    (missing / "diffusion_pytorch_model.safetensors").string()});
+  const fs::path wrong = unet_copy("wrong_shape", [](const std::string& n, const at::Tensor& t) {
+    return std::make_pair(n, n == "conv_in.weight" ? at::zeros({320, 4, 3, 3}) : t);
+  });
+  expect_input_error([&] { UNet::load(wrong); }, {"wrong shape", "'conv_in.weight': expected [16, 4, 3, 3], found [320, 4, 3, 3]"});
+  const fs::path extra = temp_dir("unexpected");
+  copy_folder(Reference("unet").dir(), extra, "diffusion_pytorch_model.safetensors",
+              [](const std::string& n, const at::Tensor& t) { return std::make_pair(n, t); });
+  auto tensors = read_all(extra / "diffusion_pytorch_model.safetensors");
+  tensors.emplace_back("down_blocks.0.extra.weight", at::zeros({2}));
+  io::save_safetensors(extra / "diffusion_pytorch_model.safetensors", tensors);
+  expect_input_error([&] { UNet::load(extra); }, {"1 unexpected", "'down_blocks.0.extra.weight'"});
+  const fs::path ints = unet_copy("integer", [](const std::string& n, const at::Tensor& t) {
+    return std::make_pair(n, n == "conv_out.bias" ? t.to(at::kInt) : t);
+  });
+  expect_input_error([&] { UNet::load(ints); }, {"'conv_out.bias'", "expected floating point"});
+}
+
+TEST(Rejects, ConfigsThatDoNotDescribeTheWeights) {
+  // A config read from the folder decides every shape: widen it and every tensor disagrees.
+  const fs::path wider = unet_config_copy("wider", [](Json& c) { c["block_out_channels"] = {32, 48, 64, 64}; });
+  expect_input_error([&] { UNet::load(wider); }, {"wrong shape", "expected [32, 4, 3, 3], found [16, 4, 3, 3]"});
+  const fs::path sdxl = unet_config_copy("sdxl_config", [](Json& c) { c["addition_embed_type"] = "text_time"; });
+  expect_input_error([&] { UNet::load(sdxl); }, {"config.json", "field 'addition_embed_type'", "text_time", "SDXL"});
+  const fs::path bad_type = unet_config_copy("bad_type", [](Json& c) { c["block_out_channels"] = "wide"; });
+  expect_input_error([&] { UNet::load(bad_type); }, {"field 'block_out_channels'", "\"wide\""});
+  const fs::path bad_block = unet_config_copy("bad_block", [](Json& c) { c["down_block_types"][0] = "AttnDownBlock2D"; });
+  expect_input_error([&] { UNet::load(bad_block); }, {"field 'down_block_types'", "AttnDownBlock2D", "not supported"});
+  const fs::path heads = unet_config_copy("heads", [](Json& c) { c["attention_head_dim"] = 5; });
+  expect_input_error([&] { UNet::load(heads); }, {"attention_head_dim", "5 heads do not divide block width 16"});
+  const fs::path lists = unet_config_copy("lists", [](Json& c) { c["attention_head_dim"] = {4, 4}; });
+  expect_input_error([&] { UNet::load(lists); }, {"attention_head_dim", "2 entries", "one per block (4)"});
+  const fs::path broken = temp_dir("broken_json");
+  copy_folder(Reference("unet").dir(), broken, "diffusion_pytorch_model.safetensors",
+              [](const std::string& n, const at::Tensor& t) { return std::make_pair(n, t); });
+  write_file_atomic(broken / "config.json", "{\"_class_name\": \"UNet2DConditionModel\", ");
+  expect_input_error([&] { UNet::load(broken); }, {(broken / "config.json").string(), "invalid JSON"});
+  // A VAE folder where a UNet is expected.
+  const fs::path pipeline = temp_dir("swapped");
+  copy_folder(Reference("vae").dir(), pipeline / "unet", "diffusion_pytorch_model.safetensors",
+              [](const std::string& n, const at::Tensor& t) { return std::make_pair(n, t); });
+  expect_input_error([&] { UNet::load(pipeline); }, {"describes vae, not a unet"});
+  expect_input_error([&] { ControlNet::load(Reference("unet").dir()); }, {"no controlnet here"});
+}
+
+TEST(Rejects, CheckpointsOfAnotherFamily) {
+  // SDXL single file: original UNet keys plus label_emb and two text encoders.
+  const fs::path dir = temp_dir("sdxl");
+  NamedTensors sdxl = {{"model.diffusion_model.input_blocks.0.0.weight", at::zeros({320, 4, 3, 3})},
+                       {"model.diffusion_model.label_emb.0.0.weight", at::zeros({1280, 2816})},
+                       {"conditioner.embedders.1.model.ln_final.weight", at::zeros({1280})}};
+  io::save_safetensors(dir / "sd_xl_base.safetensors", sdxl);
+  expect_input_error([&] { UNet::load(dir / "sd_xl_base.safetensors"); }, {"sd_xl_base.safetensors", "SDXL", "found '", "SD 1.x/2.x"});
+  expect_input_error([&] { Vae::load(dir / "sd_xl_base.safetensors"); }, {"SDXL"});
+  // SDXL diffusers-named weights where an SD 1.5-style config is expected: listed, and named SDXL.
+  const fs::path mixed = unet_copy("sdxl_weights", [](const std::string& n, const at::Tensor& t) { return std::make_pair(n, t); });
+  auto tensors = read_all(mixed / "diffusion_pytorch_model.safetensors");
+  tensors.emplace_back("add_embedding.linear_1.weight", at::zeros({64, 16}));
+  io::save_safetensors(mixed / "diffusion_pytorch_model.safetensors", tensors);
+  expect_input_error([&] { UNet::load(mixed); }, {"unexpected", "'add_embedding.linear_1.weight'", "SDXL weights"});
+  // SD 3 and Flux.
+  io::save_safetensors(dir / "sd3.safetensors", {{"model.diffusion_model.joint_blocks.0.x_block.attn.qkv.weight", at::zeros({2})}});
+  expect_input_error([&] { UNet::load(dir / "sd3.safetensors"); }, {"SD 3"});
+  // An SD 2.x OpenCLIP text encoder in the original layout.
+  io::save_safetensors(dir / "sd21.safetensors", {{"cond_stage_model.model.ln_final.weight", at::zeros({1024})}});
+  expect_input_error([&] { ClipTextModel::load(dir / "sd21.safetensors"); }, {"OpenCLIP", "text_encoder/"});
+  // A file with no UNet at all.
+  io::save_safetensors(dir / "vae_only.safetensors", {{"first_stage_model.encoder.conv_in.weight", at::zeros({2})}});
+  expect_input_error([&] { UNet::load(dir / "vae_only.safetensors"); }, {"no UNet in this checkpoint", "first_stage_model."});
+}
+
+TEST(Rejects, MalformedFiles) {
+  const fs::path dir = temp_dir("malformed");
+  copy_folder(Reference("unet").dir(), dir, "diffusion_pytorch_model.safetensors",
+              [](const std::string& n, const at::Tensor& t) { return std::make_pair(n, t); });
+  const std::string bytes = read_file(dir / "diffusion_pytorch_model.safetensors");
+  write_file_atomic(dir / "diffusion_pytorch_model.safetensors", bytes.substr(0, bytes.size() / 2));
+  expect_input_error([&] { UNet::load(dir); }, {(dir / "diffusion_pytorch_model.safetensors").string()});
+  // A sharded index naming a shard that is not there.
+  const fs::path sharded = temp_dir("bad_index");
+  fs::copy_file(Reference("unet").dir() / "config.json", sharded / "config.json");
+  save_json_file(sharded / "diffusion_pytorch_model.safetensors.index.json",
+                 Json{{"weight_map", {{"conv_in.weight", "part-1.safetensors"}}}});
+  expect_input_error([&] { UNet::load(sharded); }, {"shard 'part-1.safetensors' is missing"});
+  save_json_file(sharded / "diffusion_pytorch_model.safetensors.index.json", Json{{"metadata", Json::object()}});
+  expect_input_error([&] { UNet::load(sharded); }, {"weight_map", "missing"});
+  // Not a TorchScript archive.
+  write_file_atomic(dir / "ViT-B-32.pt", "not a zip");
+  expect_input_error([&] { ClipTorchScript::load(dir / "ViT-B-32.pt"); }, {"ViT-B-32.pt", "not a TorchScript archive"});
+}
+
+TEST(Rejects, InputsOfTheWrongShape) {
+  const Reference ref("unet");
+  const UNet unet = UNet::load(ref.dir());
+  const at::Tensor ehs = ref.get("input.encoder_hidden_states");
+  expect_input_error([&] { unet.forward(at::zeros({3, 3, 16, 24}), ref.get("input.timesteps"), ehs); }, {"sample", "[B, 4, H, W]"});
+  expect_input_error([&] { unet.forward(ref.get("input.sample"), ref.get("input.timesteps"), at::zeros({3, 77, 768})); },
+                     {"encoder_hidden_states", "[3, tokens, 32]"});
+  expect_input_error([&] { unet.forward(ref.get("input.sample"), at::zeros({2}), ehs); }, {"2 timesteps for a batch of 3"});
+  const ClipTextModel text = ClipTextModel::load(Reference("text_encoder").dir());
+  expect_input_error([&] { text.forward(at::full({1, 5}, 60000, at::kLong)); }, {"token id 60000", "vocabulary"});
+  expect_input_error([&] { text.forward(at::zeros({1, 78}, at::kLong)); }, {"T <= 77"});
+  const ClipVisionModel vision = ClipVisionModel::load(Reference("image_encoder").dir());
+  expect_input_error([&] { vision.forward(at::zeros({1, 3, 64, 64})); }, {"pixel_values", "[B, 3, 32, 32]"});
+  const Vae vae = Vae::load(Reference("vae").dir());
+  expect_input_error([&] { vae.encode(at::zeros({1, 3, 50, 32})); }, {"multiples of 8"});
+  const ControlNet control = ControlNet::load(Reference("controlnet").dir());
+  expect_input_error([&] { control.forward(at::zeros({1, 4, 8, 16}), at::zeros({1}), at::zeros({1, 77, 32}), at::zeros({1, 3, 8, 16})); },
+                     {"condition", "[1, 3, 64, 128]", "8 times the latent"});
+  UNetCall bad;
+  ControlResiduals few;
+  few.down = {at::zeros({1})};
+  bad.control = &few;
+  expect_input_error([&] { unet.forward(ref.get("input.sample"), ref.get("input.timesteps"), ehs, bad); }, {"1 ControlNet residuals for 12 skips"});
+}
