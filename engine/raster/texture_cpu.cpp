@@ -187,9 +187,10 @@ struct Sampler {
   const T* level_data(int level) const { return level == 0 ? p.tex : p.mip; }
 };
 
-template <typename T>
+/// CC: the channel count when known at compile time (1, 3, 4), 0 for any.
+template <typename T, int CC>
 void forward(const TextureParams<T>& p) {
-  const int C = p.channels;
+  const int C = CC ? CC : p.channels;
   Sampler<T> sampler{p, p.tex_view_stride == 0 ? 1 : p.views, std::int64_t(p.tex_height) * p.tex_width * C};
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
     for (std::int64_t row = row0; row < row1; ++row) {
@@ -197,28 +198,34 @@ void forward(const TextureParams<T>& p) {
       for (int x = 0; x < p.width; ++x) {
         const std::int64_t pix = row * p.width + x;
         T* out = p.out + pix * C;
-        std::memset(static_cast<void*>(out), 0, sizeof(T) * C);
+        // With a known channel count the sum stays in registers (out may not alias the texels).
+        T local[CC ? CC : 1] = {};
+        T* acc = CC ? local : out;
+        if (!CC) std::memset(static_cast<void*>(out), 0, sizeof(T) * C);
         const PixelSample s = sampler.setup(pix);
-        if (!s.valid) continue;
-        for (int k = 0; k < s.level_count; ++k) {
-          const int level = s.level[k];
-          const T* img = sampler.level_data(level) + sampler.image_offset(level, view, s.tile);
-          const Footprint f = sampler.footprint(s, level);
-          for (int t = 0; t < f.taps; ++t) {
-            if (f.offset[t] < 0) continue;
-            const T w = T(f.weight[t] * s.level_weight[k]);
-            const T* texel = img + f.offset[t];
-            for (int c = 0; c < C; ++c) out[c] += w * texel[c];
+        if (s.valid) {
+          for (int k = 0; k < s.level_count; ++k) {
+            const int level = s.level[k];
+            const T* img = sampler.level_data(level) + sampler.image_offset(level, view, s.tile);
+            const Footprint f = sampler.footprint(s, level);
+            for (int t = 0; t < f.taps; ++t) {
+              if (f.offset[t] < 0) continue;
+              const T w = T(f.weight[t] * s.level_weight[k]);
+              const T* texel = img + f.offset[t];
+              for (int c = 0; c < C; ++c) acc[c] += w * texel[c];
+            }
           }
         }
+        if (CC)
+          for (int c = 0; c < C; ++c) out[c] = acc[c];
       }
     }
   });
 }
 
-template <typename T>
+template <typename T, int CC>
 void backward(const TextureParams<T>& p) {
-  const int C = p.channels;
+  const int C = CC ? CC : p.channels;
   const int tex_views = p.tex_view_stride == 0 ? 1 : p.views;
   Sampler<T> sampler{p, tex_views, std::int64_t(p.tex_height) * p.tex_width * C};
   const bool mips = sampler.mipmapped() && p.layout.levels > 1;
@@ -239,7 +246,12 @@ void backward(const TextureParams<T>& p) {
         if (p.grad_uv_da)
           for (int c = 0; c < 4; ++c) p.grad_uv_da[pix * 4 + c] = T(0);
         if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(0);
-        const T* g = p.grad_out + pix * C;
+        const T* g_out = p.grad_out + pix * C;
+        // A local copy with a known channel count lets the scatter keep g in registers.
+        T g_local[CC ? CC : 1];
+        if (CC)
+          for (int c = 0; c < C; ++c) g_local[c] = g_out[c];
+        const T* g = CC ? g_local : g_out;
         bool any = false;
         for (int c = 0; c < C; ++c) any = any || g[c] != T(0);
         if (!any) continue;
@@ -317,11 +329,31 @@ void backward(const TextureParams<T>& p) {
   }
 }
 
+template <typename T>
+void forward_any(const TextureParams<T>& p) {
+  switch (p.channels) {
+    case 1: return forward<T, 1>(p);
+    case 3: return forward<T, 3>(p);
+    case 4: return forward<T, 4>(p);
+    default: return forward<T, 0>(p);
+  }
+}
+
+template <typename T>
+void backward_any(const TextureParams<T>& p) {
+  switch (p.channels) {
+    case 1: return backward<T, 1>(p);
+    case 3: return backward<T, 3>(p);
+    case 4: return backward<T, 4>(p);
+    default: return backward<T, 0>(p);
+  }
+}
+
 }  // namespace
 
-void texture_forward_cpu(const TextureParams<float>& p) { forward(p); }
-void texture_forward_cpu(const TextureParams<double>& p) { forward(p); }
-void texture_backward_cpu(const TextureParams<float>& p) { backward(p); }
-void texture_backward_cpu(const TextureParams<double>& p) { backward(p); }
+void texture_forward_cpu(const TextureParams<float>& p) { forward_any(p); }
+void texture_forward_cpu(const TextureParams<double>& p) { forward_any(p); }
+void texture_backward_cpu(const TextureParams<float>& p) { backward_any(p); }
+void texture_backward_cpu(const TextureParams<double>& p) { backward_any(p); }
 
 }  // namespace likeness::raster
