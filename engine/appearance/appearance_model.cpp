@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "engine/appearance/detail/model_impl.h"
+#include "engine/appearance/detail/rows.h"
 #include "engine/appearance/detail/part_layout.h"
 #include "engine/appearance/detail/random.h"
 #include "engine/appearance/detail/skin_layout.h"
@@ -290,7 +291,7 @@ at::Tensor AppearanceModel::fill_seams(const at::Tensor& texture) const {
     throw InputError("fill_seams: expected a texture [8, " + std::to_string(I.resolution) + ", " + std::to_string(I.resolution) +
                      ", C]");
   const long c = texture.size(3);
-  return texture.reshape({-1, c}).index_select(0, I.fill_texel).reshape(texture.sizes());
+  return detail::take_rows(texture.reshape({-1, c}), I.fill_texel).reshape(texture.sizes());
 }
 
 at::Tensor AppearanceModel::region_weights(const std::string& region) const {

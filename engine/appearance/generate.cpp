@@ -8,6 +8,7 @@
 
 #include "engine/appearance/appearance_model.h"
 #include "engine/appearance/detail/model_impl.h"
+#include "engine/appearance/detail/rows.h"
 #include "engine/appearance/detail/skin_layout.h"
 #include "engine/appearance/skin_pigments.h"
 #include "engine/core/error.h"
@@ -60,8 +61,8 @@ Strands strands(const LayerRows& l, const std::string& prefix, const at::Tensor&
 
 // Composites `color` ([n, 3] or [3]) over the rows of `albedo` with coverage alpha [n].
 at::Tensor over(const at::Tensor& albedo, const at::Tensor& rows, const at::Tensor& color, const at::Tensor& alpha) {
-  at::Tensor sub = albedo.index_select(0, rows);
-  return albedo.index_copy(0, rows, mix(sub, color.dim() == 1 ? color.unsqueeze(0) : color, col(alpha)));
+  at::Tensor sub = detail::take_rows(albedo, rows);
+  return detail::put_rows(albedo, rows, mix(sub, color.dim() == 1 ? color.unsqueeze(0) : color, col(alpha)));
 }
 
 }  // namespace
@@ -121,7 +122,7 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
     const LayerRows& l = I.layers.at(name);
     at::Tensor alpha = l.field.at("alpha") * sig((density - l.field.at("rank")) / softness) * (1 - strength + strength * l.field.at("shade"));
     if (l.field.count("zone")) alpha = alpha * l.field.at("zone");
-    albedo = over(albedo, l.rows, color.unsqueeze(0) * variation.index_select(0, l.rows), alpha);
+    albedo = over(albedo, l.rows, color.unsqueeze(0) * detail::take_rows(variation, l.rows), alpha);
     return std::make_pair(l.rows, alpha);
   };
   layer_out["freckles"] = spots("freckles", P("skin.freckles"), colors[5], 0.45, 0.04);
@@ -137,10 +138,10 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
     const at::Tensor depth = at::stack(weights);  // [K] mm
     const at::Tensor crease = P("eyes.crease");
     const at::Tensor dark = (at::matmul(l.field.at("groove"), depth) * 0.25 + 0.1 * crease * l.field.at("crease")).clamp_max(0.35);
-    const at::Tensor sub = albedo.index_select(0, l.rows) * col(1 - dark);
-    albedo = albedo.index_copy(0, l.rows, sub);
+    const at::Tensor sub = detail::take_rows(albedo, l.rows) * col(1 - dark);
+    albedo = detail::put_rows(albedo, l.rows, sub);
     const at::Tensor t = at::matmul(l.field.at("tilt"), depth) + l.field.at("crease_tilt") * (0.35 * crease);
-    tilt = tilt.index_add(0, l.rows, t);
+    tilt = detail::add_rows(tilt, l.rows, t);
   }
 
   // Lips: their own pigment colour (thin epidermis, more blood), saturation, vertical lines.
@@ -150,16 +151,16 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
     const at::Tensor lum = luminance(lip);
     lip = (lum + (lip - lum) * (0.4 + 1.2 * P("lips.saturation"))).clamp(1e-3, 1.0);
     const at::Tensor detail = 1 - 0.12 * lips.field.at("lines") - 0.15 * lips.field.at("corners");
-    const at::Tensor color = lip.unsqueeze(0) * variation.index_select(0, lips.rows) * col(detail);
+    const at::Tensor color = lip.unsqueeze(0) * detail::take_rows(variation, lips.rows) * col(detail);
     albedo = over(albedo, lips.rows, color, lips.field.at("mask"));
-    rough = rough.index_copy(0, lips.rows, mix(rough.index_select(0, lips.rows), 0.36 * one, lips.field.at("mask")));
+    rough = detail::put_rows(rough, lips.rows, mix(detail::take_rows(rough, lips.rows), 0.36 * one, lips.field.at("mask")));
   }
   // Mouth and eye sockets: wet, darker mucosa.
   {
     const LayerRows& l = I.layers.at("sockets");
     const at::Tensor color = col(l.field.at("mouth")) * (colors[9] * 0.35).unsqueeze(0) + col(l.field.at("eye")) * (colors[9] * 0.7).unsqueeze(0);
     albedo = over(albedo, l.rows, color / col(l.field.at("mouth") + l.field.at("eye")).clamp_min(1.0), (l.field.at("mouth") + l.field.at("eye")).clamp_max(1.0));
-    rough = rough.index_copy(0, l.rows, mix(rough.index_select(0, l.rows), 0.25 * one, (l.field.at("mouth") + l.field.at("eye")).clamp_max(1.0)));
+    rough = detail::put_rows(rough, l.rows, mix(detail::take_rows(rough, l.rows), 0.25 * one, (l.field.at("mouth") + l.field.at("eye")).clamp_max(1.0)));
   }
 
   // Makeup under the hair: eyeshadow, lipstick.
@@ -172,7 +173,7 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
   {
     const at::Tensor alpha = 0.95 * P("makeup.lipstick.opacity") * lips.field.at("mask");
     albedo = over(albedo, lips.rows, C("makeup.lipstick.color"), alpha);
-    rough = rough.index_copy(0, lips.rows, rough.index_select(0, lips.rows) - 0.12 * alpha);
+    rough = detail::put_rows(rough, lips.rows, detail::take_rows(rough, lips.rows) - 0.12 * alpha);
     layer_out["lipstick"] = {lips.rows, alpha};
   }
 
@@ -180,14 +181,14 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
   // soft under-coat that makes dense hair read as hair from afar, and the strands.
   auto hair_layer = [&](const LayerRows& l, const at::Tensor& alpha_base, const at::Tensor& color, const Strands& s,
                         double lean) {
-    at::Tensor sub = albedo.index_select(0, l.rows);
+    at::Tensor sub = detail::take_rows(albedo, l.rows);
     sub = mix(sub, (color * 0.85).unsqueeze(0), col(alpha_base));
     const at::Tensor strand_color = color.unsqueeze(0) * col(0.7 + 0.6 * s.shade);
     sub = mix(sub, strand_color, col(s.alpha));
-    albedo = albedo.index_copy(0, l.rows, sub);
-    tilt = tilt.index_add(0, l.rows, s.tilt * lean);
+    albedo = detail::put_rows(albedo, l.rows, sub);
+    tilt = detail::add_rows(tilt, l.rows, s.tilt * lean);
     const at::Tensor total = 1 - (1 - alpha_base) * (1 - s.alpha);
-    rough = rough.index_copy(0, l.rows, mix(rough.index_select(0, l.rows), 0.62 * one, total));
+    rough = detail::put_rows(rough, l.rows, mix(detail::take_rows(rough, l.rows), 0.62 * one, total));
     return total;
   };
   {
@@ -196,7 +197,7 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
     const at::Tensor cover = P("stubble.coverage");
     const at::Tensor zone = l.field.at("zone");
     const at::Tensor shadow = 0.3 * cover * (0.5 + 0.5 * P("stubble.density")) * zone;
-    albedo = albedo.index_copy(0, l.rows, albedo.index_select(0, l.rows) * col(1 - shadow));
+    albedo = detail::put_rows(albedo, l.rows, detail::take_rows(albedo, l.rows) * col(1 - shadow));
     Strands s = strands(l, "hair", P("stubble.density"));
     s.alpha = s.alpha * cover * zone;
     s.tilt = s.tilt * col(cover * zone);
@@ -295,29 +296,29 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
                                   0);
   TextureSet out;
   out.resolution = R;
-  out.albedo = albedo_rows.index_select(0, I.source).reshape({face::kTileCount, R, R, 3});
-  out.normal = normal_rows.index_select(0, I.source).reshape({face::kTileCount, R, R, 3});
-  out.roughness = rough_rows.index_select(0, I.source).reshape({face::kTileCount, R, R, 1});
+  out.albedo = detail::take_rows(albedo_rows, I.source).reshape({face::kTileCount, R, R, 3});
+  out.normal = detail::take_rows(normal_rows, I.source).reshape({face::kTileCount, R, R, 3});
+  out.roughness = detail::take_rows(rough_rows, I.source).reshape({face::kTileCount, R, R, 1});
 
   // ---- Residuals.
   auto upsample = [&](const at::Tensor& r) {
     if (r.size(1) == R) return r;
-    at::Tensor nchw = r.permute({0, 3, 1, 2});
-    nchw = at::upsample_bilinear2d(nchw, {R, R}, /*align_corners=*/false);
-    return nchw.permute({0, 2, 3, 1});
+    // Contiguous NCHW: LibTorch's channels-last bilinear kernel is several times slower for 3 channels.
+    const at::Tensor nchw = r.permute({0, 3, 1, 2}).contiguous();
+    return at::upsample_bilinear2d(nchw, {R, R}, /*align_corners=*/false).permute({0, 2, 3, 1});
   };
   if (residuals.albedo.defined()) out.albedo = (out.albedo + upsample(residuals.albedo)).clamp(0.0, 1.0);
   if (residuals.normal.defined()) {
     at::Tensor nrm = out.normal + upsample(residuals.normal);
-    out.normal = nrm / nrm.norm(2, -1, true).clamp_min(1e-6);
+    out.normal = nrm * at::rsqrt((nrm * nrm).sum(-1, true).clamp_min(1e-12));
   }
 
   if (want_layers) {
     for (const auto& name : layer_names()) {
       at::Tensor rows_alpha = at::zeros({I.buffer_rows}, v.options());
       auto it = layer_out.find(name);
-      if (it != layer_out.end()) rows_alpha = rows_alpha.index_add(0, it->second.first, it->second.second);
-      out.layers[name] = rows_alpha.index_select(0, I.source).reshape({face::kTileCount, R, R}) * I.coverage.to(at::kFloat);
+      if (it != layer_out.end()) rows_alpha = detail::add_rows(rows_alpha, it->second.first, it->second.second);
+      out.layers[name] = detail::take_rows(rows_alpha, I.source).reshape({face::kTileCount, R, R}) * I.coverage.to(at::kFloat);
     }
   }
   return out;
