@@ -7,6 +7,13 @@
 
 namespace likeness::raster::cpu {
 
+namespace {
+std::atomic<bool> round_robin{false};
+}  // namespace
+
+void set_round_robin_schedule(bool on) { round_robin.store(on, std::memory_order_relaxed); }
+bool round_robin_schedule() { return round_robin.load(std::memory_order_relaxed); }
+
 int worker_count() {
   const int n = at::get_num_threads();
   return n < 1 ? 1 : n;

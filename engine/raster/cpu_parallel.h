@@ -17,6 +17,11 @@ int worker_count();
 /// concurrently where threads allow). Slots are the unit of per-worker scratch memory.
 void run_slots(int slots, const std::function<void(int slot)>& body);
 
+/// Tests: hand items to slots round-robin instead of dynamically, so every slot (and its
+/// per-worker buffers) gets work however the threads happen to be scheduled. Off by default.
+void set_round_robin_schedule(bool on);
+bool round_robin_schedule();
+
 /// Dynamic scheduling: items 0..count-1 are handed out one at a time to `workers` slots, so
 /// uneven items (tiles with many triangles) balance. `fn(item, slot)`.
 template <typename F>
@@ -25,6 +30,12 @@ void parallel_items(std::int64_t count, int workers, F&& fn) {
   if (workers > count) workers = static_cast<int>(count);
   if (workers <= 1) {
     for (std::int64_t i = 0; i < count; ++i) fn(i, 0);
+    return;
+  }
+  if (round_robin_schedule()) {
+    run_slots(workers, [&](int slot) {
+      for (std::int64_t i = slot; i < count; i += workers) fn(i, slot);
+    });
     return;
   }
   std::atomic<std::int64_t> next{0};
@@ -86,6 +97,59 @@ private:
   T* out_;
   std::size_t size_;
   std::vector<std::unique_ptr<T[]>> extra_;
+};
+
+/// Scatter-add target for large, sparsely touched outputs (texel gradients): slot 0 adds straight
+/// into `out`; other slots add into zeroed pages of `page_elements` allocated on first touch, and
+/// reduce() adds only the touched pages, so a second worker costs memory and time in proportion to
+/// what it touches rather than to the whole texture.
+template <typename T>
+class PagedScatterBuffers {
+public:
+  /// `out` must hold `size` elements; it is zeroed here. Runs of elements that must stay
+  /// contiguous (a texel's channels) must not straddle a multiple of `page_elements`.
+  PagedScatterBuffers(T* out, std::size_t size, int slots, std::size_t page_elements)
+      : out_(out),
+        size_(size),
+        page_(page_elements < 1 ? 1 : page_elements),
+        pages_((size + page_ - 1) / page_),
+        extra_(slots > 1 ? slots - 1 : 0) {
+    std::memset(static_cast<void*>(out_), 0, size_ * sizeof(T));
+    for (auto& slot : extra_) slot.resize(pages_);
+  }
+
+  /// Where a slot adds element `index` (call only from that slot). The pointer stays valid up to
+  /// the end of the element's page.
+  T* at(int slot, std::size_t index) {
+    if (slot == 0) return out_ + index;
+    const std::size_t page = index / page_;
+    std::unique_ptr<T[]>& buffer = extra_[slot - 1][page];
+    if (!buffer) buffer.reset(new T[page_]());
+    return buffer.get() + (index - page * page_);
+  }
+
+  /// Adds every touched page into `out`.
+  void reduce() {
+    if (extra_.empty()) return;
+    parallel_blocks(static_cast<std::int64_t>(pages_), 64, [&](std::int64_t begin, std::int64_t end, int) {
+      for (std::int64_t page = begin; page < end; ++page) {
+        const std::size_t first = static_cast<std::size_t>(page) * page_;
+        const std::size_t count = first + page_ <= size_ ? page_ : size_ - first;
+        for (auto& slot : extra_) {
+          const T* b = slot[static_cast<std::size_t>(page)].get();
+          if (!b) continue;
+          for (std::size_t i = 0; i < count; ++i) out_[first + i] += b[i];
+        }
+      }
+    });
+  }
+
+private:
+  T* out_;
+  std::size_t size_;
+  std::size_t page_;
+  std::size_t pages_;
+  std::vector<std::vector<std::unique_ptr<T[]>>> extra_;  // [slot - 1][page]
 };
 
 }  // namespace likeness::raster::cpu

@@ -230,14 +230,14 @@ void backward(const TextureParams<T>& p) {
   Sampler<T> sampler{p, tex_views, std::int64_t(p.tex_height) * p.tex_width * C};
   const bool mips = sampler.mipmapped() && p.layout.levels > 1;
   const int workers = cpu::worker_count();
-  cpu::ScatterBuffers<T> grad_tex(p.grad_tex, static_cast<std::size_t>(tex_views) * p.tiles * sampler.level0_image,
-                                  workers);
+  // Pages of 512 texels: a texel's channels never straddle a page (offsets are multiples of C).
+  const std::size_t page = std::size_t(512) * C;
+  cpu::PagedScatterBuffers<T> grad_tex(
+      p.grad_tex, static_cast<std::size_t>(tex_views) * p.tiles * sampler.level0_image, workers, page);
   std::vector<T> grad_mip_storage(mips ? static_cast<std::size_t>(p.layout.mip_size) : 0);
-  cpu::ScatterBuffers<T> grad_mip(grad_mip_storage.data(), grad_mip_storage.size(), mips ? workers : 1);
+  cpu::PagedScatterBuffers<T> grad_mip(grad_mip_storage.data(), grad_mip_storage.size(), mips ? workers : 1, page);
 
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
-    T* gtex = grad_tex.slot(slot);
-    T* gmip = mips ? grad_mip.slot(slot) : nullptr;
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height);
       for (int x = 0; x < p.width; ++x) {
@@ -263,14 +263,14 @@ void backward(const TextureParams<T>& p) {
           const int level = s.level[k];
           const std::int64_t base = sampler.image_offset(level, view, s.tile);
           const T* img = sampler.level_data(level) + base;
-          T* gimg = (level == 0 ? gtex : gmip) + base;
+          cpu::PagedScatterBuffers<T>& gimg = level == 0 ? grad_tex : grad_mip;
           const Footprint f = sampler.footprint(s, level);
           const double lw = s.level_weight[k];
           double dfx = 0, dfy = 0, sample_dot = 0;
           for (int t = 0; t < f.taps; ++t) {
             if (f.offset[t] < 0) continue;
             const T w = T(f.weight[t] * lw);
-            T* gt = gimg + f.offset[t];
+            T* gt = gimg.at(slot, static_cast<std::size_t>(base + f.offset[t]));
             const T* tv = img + f.offset[t];
             double gdot = 0;
             for (int c = 0; c < C; ++c) {
