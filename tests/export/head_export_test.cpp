@@ -123,3 +123,42 @@ TEST(HeadExport, StateDrivesGeometryAndWeights) {
 
 }  // namespace
 }  // namespace likeness::exporter
+
+#include "engine/appearance/parameters.h"
+#include "engine/export/state_export.h"
+
+namespace likeness::exporter {
+namespace {
+
+TEST(HeadExport, StateTexturesFromTheAppearanceModel) {
+  auto model = model_or_skip();
+  if (!model) GTEST_SKIP() << "ICT assets not installed";
+  state::FaceState s = state::FaceState::neutral(model->identity_count(), model->expression_count(), model->vertex_count());
+  auto schema = appearance::AppearanceSchema::load_default();
+  // Named values: one known entry set, one unknown name ignored, the rest defaults.
+  const std::vector<std::string> entries = schema->entry_names();
+  s.appearance_names = {entries[0], "no.such.parameter"};
+  const at::Tensor upper = schema->upper_bounds();
+  s.appearance = torch::tensor({upper[0].item<float>() + 100.0f, 0.5f});
+  const at::Tensor values = appearance_values_of(*schema, s);
+  EXPECT_FLOAT_EQ(values[0].item<float>(), upper[0].item<float>()) << "clamped into range";
+  EXPECT_TRUE(torch::equal(values.slice(0, 1), schema->defaults().to(at::kFloat).slice(0, 1)));
+
+  StateExportOptions o;
+  o.texture_resolution = 512;
+  const ExportScene scene = scene_of_state(*model, s, o);
+  ASSERT_EQ(scene.textures.size(), 6u);
+  for (const TextureMaps& t : scene.textures) {
+    EXPECT_EQ(t.albedo.width, 512) << t.name;
+    EXPECT_EQ(t.roughness.channels, 1) << t.name;
+    EXPECT_EQ(t.normal.channels, 3) << t.name;
+  }
+  // Normal maps are encoded (n + 1) / 2: flat areas are about (0.5, 0.5, 1).
+  const TextureMaps& face = scene.textures[0];
+  double z = 0;
+  for (std::size_t i = 2; i < face.normal.pixels.size(); i += 3) z += face.normal.pixels[i];
+  EXPECT_GT(z / (face.normal.pixels.size() / 3.0), 0.8);
+}
+
+}  // namespace
+}  // namespace likeness::exporter
