@@ -65,7 +65,7 @@ struct Footprint {
   int taps = 4;
 };
 
-inline Footprint bilinear(double ul, double v, int w, int h, int channels, TextureBoundary boundary) {
+[[gnu::always_inline]] inline Footprint bilinear(double ul, double v, int w, int h, int channels, TextureBoundary boundary) {
   Footprint f;
   const double x = ul * w - 0.5, y = (1.0 - v) * h - 0.5;
   const double x0 = std::floor(x), y0 = std::floor(y);
@@ -127,7 +127,7 @@ struct Sampler {
            image * std::int64_t(p.layout.width[level]) * p.layout.height[level] * p.channels;
   }
 
-  PixelSample setup(std::int64_t pix) const {
+  [[gnu::always_inline]] PixelSample setup(std::int64_t pix) const {
     PixelSample s;
     const double u = double(p.uv[pix * 2]), v = double(p.uv[pix * 2 + 1]);
     if (!std::isfinite(u) || !std::isfinite(v)) return s;
@@ -178,7 +178,7 @@ struct Sampler {
     return s;
   }
 
-  Footprint footprint(const PixelSample& s, int level) const {
+  [[gnu::always_inline]] Footprint footprint(const PixelSample& s, int level) const {
     const int w = p.layout.width[level], h = p.layout.height[level];
     return p.filter == TextureFilter::Nearest ? nearest(s.ul, s.v, w, h, p.channels, p.boundary)
                                               : bilinear(s.ul, s.v, w, h, p.channels, p.boundary);
