@@ -92,8 +92,25 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
 }
 
 /// Emits the screen triangle with fixed-point vertices (fx, fy) and z/w values pz.
+/// The depth plane of a triangle, computed on first use: most of a dense mesh's triangles cover
+/// no pixel centre and never need it.
+struct LazyPlane {
+  LazyPlane(const ClipVertex (&vertices)[3], const Viewport& viewport) : v(vertices), vp(viewport) {}
+  const ClipVertex (&v)[3];
+  const Viewport& vp;
+  bool ready = false;
+  DepthPlane plane;
+  const DepthPlane& get() {
+    if (!ready) {
+      plane = exact_depth_plane(v, vp);
+      ready = true;
+    }
+    return plane;
+  }
+};
+
 void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const double (&pz)[3], int triangle,
-                const DepthPlane& exact, const Viewport& vp, std::vector<Prim>& out) {
+                LazyPlane& lazy, const Viewport& vp, std::vector<Prim>& out) {
   std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
   if (area == 0) return;
   int order[3] = {0, 1, 2};
@@ -121,6 +138,7 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
   prim.y0 = static_cast<std::int16_t>(y0);
   prim.y1 = static_cast<std::int16_t>(y1);
 
+  const DepthPlane& exact = lazy.get();
   if (exact.valid) {
     prim.za = exact.za;
     prim.zb = exact.zb;
@@ -146,7 +164,7 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
 }
 
 /// Snaps projected vertices to fixed point and emits the triangle.
-void emit_prim(const Projected (&p)[3], int triangle, const DepthPlane& exact, const Viewport& vp,
+void emit_prim(const Projected (&p)[3], int triangle, LazyPlane& exact, const Viewport& vp,
                std::vector<Prim>& out) {
   std::int64_t fx[3], fy[3];
   double pz[3];
@@ -212,7 +230,7 @@ void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri
     const T* src = pos + static_cast<std::int64_t>(tri[i]) * 4;
     for (int c = 0; c < 4; ++c) v[i].c[c] = double(src[c]);
   }
-  const DepthPlane plane = exact_depth_plane(v, vp);
+  LazyPlane plane(v, vp);
   if (outside_any == 0) {
     if (!s[0]->projected || !s[1]->projected || !s[2]->projected) return;
     const std::int64_t fx[3] = {s[0]->fx, s[1]->fx, s[2]->fx}, fy[3] = {s[0]->fy, s[1]->fy, s[2]->fy};
