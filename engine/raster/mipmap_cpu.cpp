@@ -34,6 +34,12 @@ AxisTaps axis_taps(int n, int m) {
   return taps;
 }
 
+/// Output rows per parallel block: at least about 16k elements, so the small levels of a pyramid
+/// run on the calling thread instead of paying for a parallel region each.
+std::int64_t row_grain(int width, int channels) {
+  return std::max<std::int64_t>(1, 16384 / (std::int64_t(width) * channels));
+}
+
 template <typename T>
 T* level_ptr(T* tex, T* mip, const MipLayout& layout, int level) {
   return level == 0 ? tex : mip + layout.offset[level];
@@ -50,7 +56,7 @@ void build(const T* tex, T* mip, const MipLayout& layout, int images, int channe
     T* dst_level = mip + layout.offset[l];
     if (sw == 2 * w && sh == 2 * h) {
       // Exact halving: the plain 2x2 average (the same sums as the general path below).
-      cpu::parallel_blocks(std::int64_t(images) * h, 4, [&](std::int64_t r0, std::int64_t r1, int) {
+      cpu::parallel_blocks(std::int64_t(images) * h, row_grain(w, C), [&](std::int64_t r0, std::int64_t r1, int) {
         for (std::int64_t r = r0; r < r1; ++r) {
           const std::int64_t image = r / h;
           const int y = static_cast<int>(r % h);
@@ -65,7 +71,7 @@ void build(const T* tex, T* mip, const MipLayout& layout, int images, int channe
       });
       continue;
     }
-    cpu::parallel_blocks(std::int64_t(images) * h, 4, [&](std::int64_t r0, std::int64_t r1, int) {
+    cpu::parallel_blocks(std::int64_t(images) * h, row_grain(w, C), [&](std::int64_t r0, std::int64_t r1, int) {
       std::vector<double> acc(static_cast<std::size_t>(w) * C);
       for (std::int64_t r = r0; r < r1; ++r) {
         const std::int64_t image = r / h;
@@ -100,7 +106,7 @@ void build_backward(T* grad_tex, T* grad_mip, const MipLayout& layout, int image
     const T* dst_grad = grad_mip + layout.offset[l];
     if (sw == 2 * w && sh == 2 * h) {
       // Exact halving: every source texel receives a quarter of one output texel's gradient.
-      cpu::parallel_blocks(std::int64_t(images) * h, 4, [&](std::int64_t r0, std::int64_t r1, int) {
+      cpu::parallel_blocks(std::int64_t(images) * h, row_grain(w, C), [&](std::int64_t r0, std::int64_t r1, int) {
         for (std::int64_t r = r0; r < r1; ++r) {
           const std::int64_t image = r / h;
           const int y = static_cast<int>(r % h);
@@ -122,7 +128,7 @@ void build_backward(T* grad_tex, T* grad_mip, const MipLayout& layout, int image
     // Output rows y and y + 2 never share source rows, so even rows then odd rows run race-free.
     for (int parity = 0; parity < 2; ++parity) {
       const int rows = (h - parity + 1) / 2;
-      cpu::parallel_blocks(std::int64_t(images) * rows, 4, [&](std::int64_t r0, std::int64_t r1, int) {
+      cpu::parallel_blocks(std::int64_t(images) * rows, row_grain(w, C), [&](std::int64_t r0, std::int64_t r1, int) {
         for (std::int64_t r = r0; r < r1; ++r) {
           const std::int64_t image = r / rows;
           const int y = static_cast<int>(r % rows) * 2 + parity;
