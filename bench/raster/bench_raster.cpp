@@ -1,7 +1,10 @@
 // The full ICT head (52,220 triangles) in 4 views, forward and backward through all four raster
 // ops, at 256x256 and 512x512; reports milliseconds per view. Also each op alone, to see what
 // dominates. Run: build/bench/bench_raster [--benchmark_filter=...]; threads: LIKENESS_THREADS
-// (default 2, the target machine's cores).
+// (default 2, the target machine's cores). ms_per_view is wall clock, cpu_ms_per_view the process
+// CPU time (all threads). On a machine shared with other work, run with OMP_WAIT_POLICY=PASSIVE:
+// LibTorch's OpenMP workers otherwise spin at every parallel region's barrier while a descheduled
+// peer holds it up (measured: 2 threads 3x slower than 1 at a load average of 11).
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
