@@ -70,7 +70,7 @@ class ScatterBuffers {
 public:
   /// `out` must hold `size` elements; it is zeroed here.
   ScatterBuffers(T* out, std::size_t size, int slots) : out_(out), size_(size), extra_(slots > 1 ? slots - 1 : 0) {
-    std::memset(static_cast<void*>(out_), 0, size_ * sizeof(T));
+    if (size_ > 0) std::memset(static_cast<void*>(out_), 0, size_ * sizeof(T));
   }
 
   /// The buffer a slot adds into (call only from that slot).
@@ -114,7 +114,7 @@ public:
         page_(page_elements < 1 ? 1 : page_elements),
         pages_((size + page_ - 1) / page_),
         extra_(slots > 1 ? slots - 1 : 0) {
-    std::memset(static_cast<void*>(out_), 0, size_ * sizeof(T));
+    if (size_ > 0) std::memset(static_cast<void*>(out_), 0, size_ * sizeof(T));
     for (auto& slot : extra_) slot.resize(pages_);
   }
 
