@@ -1,8 +1,9 @@
 // Antialias on the CPU. Pass 1 evaluates every neighbour pair once (blocks of rows in parallel,
 // vertices projected to the screen once per call) into per-block lists with a dense per-pixel
 // index; pass 2 lets every pixel gather the blends of its (up to four) pairs, so writes stay
-// private to the pixel. The backward pass re-runs pass 1 and scatters position gradients into
-// per-worker buffers.
+// private to the pixel. The backward pass reuses pass 1 from the forward pass when the caller
+// kept it (AntialiasWork; the autograd wrapper does), else re-runs it, and scatters position
+// gradients into per-worker buffers.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
