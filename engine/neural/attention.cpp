@@ -54,9 +54,10 @@ at::Tensor multihead_attention(const at::Tensor& q, const at::Tensor& k, const a
   for (std::int64_t start = 0; start < sq; start += rows) {
     const std::int64_t n = std::min(rows, sq - start);
     at::Tensor qs = rows == sq ? qh : qh.narrow(1, start, n);
-    // As diffusers: baddbmm(input, q, k^T, beta=0, alpha=scale). diffusers passes an empty input;
-    // LibTorch 1.13's CPU kernel can let NaNs in uninitialised memory through beta=0, so zeros.
-    at::Tensor scores = at::baddbmm(at::zeros({qs.size(0), n, sk}, qs.options()), qs, kt, 0.0, scale);
+    // diffusers computes baddbmm(empty, q, k^T, beta=0, alpha=scale). LibTorch 1.13's CPU baddbmm
+    // with beta = 0 (even on zeros) now and then returns NaN when the memory it is given held NaNs
+    // (tests/neural: AttentionSlicing.ScoresIgnoreWhatTheAllocatorLeftBehind), so: bmm, then scale.
+    at::Tensor scores = at::bmm(qs, kt).mul_(scale);
     if (upcast) scores = scores.to(at::kFloat);
     at::Tensor probs = scores.softmax(-1).to(dtype);
     if (on_probs) on_probs(probs.reshape({batch, heads, n, sk}), start);

@@ -11,6 +11,7 @@
 #include "engine/neural/attention_capture.h"
 #include "engine/neural/clip.h"
 #include "engine/neural/controlnet.h"
+#include "engine/neural/detail/attention.h"
 #include "engine/neural/guidance.h"
 #include "engine/neural/schedule.h"
 #include "engine/neural/unet.h"
@@ -45,7 +46,8 @@ void randomize(const NeuralModel& model, std::uint64_t seed) {
 }
 
 // d/dh f(x + h d) at 0 by central differences, against the autograd directional derivative.
-void expect_gradient_matches(const std::function<at::Tensor(const at::Tensor&)>& f, const at::Tensor& x, std::uint64_t seed) {
+void expect_gradient_matches(const std::function<at::Tensor(const at::Tensor&)>& f, const at::Tensor& x, std::uint64_t seed,
+                             const std::string& what) {
   at::Tensor leaf = x.clone().requires_grad_(true);
   f(leaf).backward();
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
@@ -53,9 +55,11 @@ void expect_gradient_matches(const std::function<at::Tensor(const at::Tensor&)>&
     const at::Tensor d = at::randn(x.sizes(), gen, x.options());
     const double h = 1e-5;
     at::NoGradGuard no_grad;
-    const double numeric = (f(x + h * d).item<double>() - f(x - h * d).item<double>()) / (2 * h);
+    const double plus = f(x + h * d).item<double>(), minus = f(x - h * d).item<double>();
+    ASSERT_TRUE(std::isfinite(plus) && std::isfinite(minus)) << what << ", direction " << trial << ": " << plus << ", " << minus;
+    const double numeric = (plus - minus) / (2 * h);
     const double analytic = (leaf.grad() * d).sum().item<double>();
-    EXPECT_NEAR(analytic, numeric, 1e-6 * std::max(1.0, std::abs(numeric))) << "direction " << trial;
+    EXPECT_NEAR(analytic, numeric, 1e-6 * std::max(1.0, std::abs(numeric))) << what << ", direction " << trial;
   }
 }
 
@@ -296,6 +300,29 @@ TEST(AttentionSlicing, SameResultsAndGradientsInSlices) {
   EXPECT_TRUE(close(sliced_capture.maps(), whole_capture.maps(), 1e-6));
 }
 
+TEST(AttentionSlicing, ScoresIgnoreWhatTheAllocatorLeftBehind) {
+  // diffusers' baddbmm(empty, q, k^T, beta=0), even on zeros, returned NaN now and then in
+  // LibTorch 1.13 on the CPU when the memory it got had held NaNs (a 2-token self-attention in
+  // float64 failed within a few dozen tries).
+  const auto o = at::TensorOptions().dtype(at::kDouble);
+  const std::int64_t heads = 4, d = 8, tokens = 2;
+  const at::Tensor q = at::randn({1, tokens, heads * d}, o), k = at::randn({1, tokens, heads * d}, o),
+                   v = at::randn({1, tokens, heads * d}, o);
+  auto four = [&](const at::Tensor& x) { return x.reshape({1, tokens, heads, d}).permute({0, 2, 1, 3}); };
+  const double scale = 1.0 / std::sqrt(double(d));
+  const at::Tensor expected =
+      at::matmul(at::softmax(at::matmul(four(q), four(k).transpose(-1, -2)) * scale, -1), four(v)).permute({0, 2, 1, 3}).reshape(
+          {1, tokens, heads * d});
+  auto poison = [&] {  // freed blocks of the score matrix's size, full of NaN, for the next allocations
+    std::vector<at::Tensor> blocks;
+    for (int i = 0; i < 4; ++i) blocks.push_back(at::full({heads, tokens, tokens}, std::nan(""), o));
+  };
+  for (int i = 0; i < 300; ++i) {
+    poison();
+    ASSERT_TRUE(close(likeness::neural::detail::multihead_attention(q, k, v, heads, scale, false, 0), expected, 1e-12)) << i;
+  }
+}
+
 TEST(ControlNetOptions, ScaleGuessModeAndChannelOrder) {
   const Reference ref("controlnet");
   const ControlNet controlnet = ControlNet::load(ref.dir());
@@ -335,7 +362,7 @@ TEST(Gradients, FiniteDifferencesThroughVisionControlNetAndVae) {
   // module are checked, not just those the reference stores.
   const ClipVisionModel vision = ClipVisionModel::load(Reference("image_encoder").dir(), float64());
   const at::Tensor pixels = Reference("image_encoder").get("input.pixel_values").narrow(0, 0, 1).to(at::kDouble);
-  expect_gradient_matches([&](const at::Tensor& x) { return vision.forward(x).image_embeds.pow(2).sum(); }, pixels, 1);
+  expect_gradient_matches([&](const at::Tensor& x) { return vision.forward(x).image_embeds.pow(2).sum(); }, pixels, 1, "vision tower");
 
   const Reference cref("controlnet");
   const ControlNet controlnet = ControlNet::load(cref.dir(), float64());
@@ -348,10 +375,10 @@ TEST(Gradients, FiniteDifferencesThroughVisionControlNetAndVae) {
     for (const auto& d : r.down) s = s + d.sum();
     return s;
   };
-  expect_gradient_matches([&](const at::Tensor& x) { return total(controlnet.forward(x, t, ehs, cond)); }, sample, 2);
-  expect_gradient_matches([&](const at::Tensor& x) { return total(controlnet.forward(sample, t, ehs, x)); }, cond, 3);
+  expect_gradient_matches([&](const at::Tensor& x) { return total(controlnet.forward(x, t, ehs, cond)); }, sample, 2, "controlnet sample");
+  expect_gradient_matches([&](const at::Tensor& x) { return total(controlnet.forward(sample, t, ehs, x)); }, cond, 3, "controlnet condition");
 
   const Vae vae = Vae::load(Reference("vae").dir(), float64());
   const at::Tensor image = Reference("vae").get("input.image").narrow(0, 0, 1).to(at::kDouble);
-  expect_gradient_matches([&](const at::Tensor& x) { return vae.encode(x).std.sum() + vae.encode(x).mean.pow(2).sum(); }, image, 4);
+  expect_gradient_matches([&](const at::Tensor& x) { return vae.encode(x).std.sum() + vae.encode(x).mean.pow(2).sum(); }, image, 4, "vae encoder");
 }
