@@ -6,6 +6,9 @@
 #include <torch/version.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <mutex>
 
 namespace likeness::neural::bench {
@@ -22,40 +25,42 @@ void add_bytes(std::int64_t n) {
   }
 }
 
-// The wrapped allocation: the base allocator's DataPtr plus its size, freed together.
-struct Tracked {
-  c10::DataPtr inner;
-  std::int64_t bytes;
-};
+// Each block carries its size in a 64-byte header (keeping the alignment LibTorch expects); the
+// data pointer is also the context, as oneDNN's raw_allocate requires.
+constexpr std::size_t kHeader = 64;
 
-void release(void* context) {
-  auto* t = static_cast<Tracked*>(context);
-  g_live.fetch_sub(t->bytes);
-  delete t;  // frees through the base allocator's deleter
+void release(void* data) {
+  if (!data) return;
+  char* block = static_cast<char*>(data) - kHeader;
+  std::int64_t bytes;
+  std::memcpy(&bytes, block, sizeof bytes);
+  g_live.fetch_sub(bytes);
+  std::free(block);
 }
 
 class CountingAllocator final : public c10::Allocator {
 public:
-  explicit CountingAllocator(c10::Allocator* base) : base_(base) {}
-
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
-  c10::DataPtr allocate(std::size_t n) override { return wrap(n); }
+  c10::DataPtr allocate(std::size_t n) override { return make(n); }
   void copy_data(void* dest, const void* src, std::size_t count) const override { default_copy_data(dest, src, count); }
 #else
-  c10::DataPtr allocate(std::size_t n) const override { return wrap(n); }
+  c10::DataPtr allocate(std::size_t n) const override { return make(n); }
 #endif
+  c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
 private:
-  c10::DataPtr wrap(std::size_t n) const {
-    c10::DataPtr inner = base_->allocate(n);
-    void* data = inner.get();
-    const c10::Device device = inner.device();
-    auto* t = new Tracked{std::move(inner), static_cast<std::int64_t>(n)};
-    add_bytes(t->bytes);
-    return {data, t, &release, device};
+  static c10::DataPtr make(std::size_t n) {
+    const c10::Device cpu(c10::DeviceType::CPU);
+    if (n == 0) return {nullptr, nullptr, &release, cpu};
+    void* raw = nullptr;
+    if (posix_memalign(&raw, kHeader, n + kHeader) != 0) throw std::bad_alloc();
+    char* block = static_cast<char*>(raw);
+    const auto bytes = static_cast<std::int64_t>(n);
+    std::memcpy(block, &bytes, sizeof bytes);
+    add_bytes(bytes);
+    void* data = block + kHeader;
+    return {data, data, &release, cpu};
   }
-
-  c10::Allocator* base_;
 };
 
 }  // namespace
@@ -63,7 +68,7 @@ private:
 void install_cpu_memory_tracker() {
   static std::once_flag once;
   std::call_once(once, [] {
-    static CountingAllocator counting(c10::GetCPUAllocator());
+    static CountingAllocator counting;
     c10::SetCPUAllocator(&counting, /*priority=*/100);
   });
 }

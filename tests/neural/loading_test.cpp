@@ -354,6 +354,36 @@ TEST(Layouts, PipelineFolderWithVPredictionScheduler) {
   EXPECT_EQ(find_schedule_config(root).prediction_type, PredictionType::VPrediction);
 }
 
+TEST(Layouts, Sd2LinearProjectionsAndPerBlockHeads) {
+  // SD 2.x's Transformer2D projects with Linear layers where SD 1.x has 1x1 convs: the same
+  // weights, reshaped, must give the same prediction. Its config lists heads per block.
+  const Reference ref("unet");
+  const fs::path dir = temp_dir("sd2_linear");
+  int reshaped = 0;
+  copy_folder(ref.dir(), dir, "diffusion_pytorch_model.safetensors", [&](const std::string& n, const at::Tensor& t) {
+    const bool projection = n.find("attentions.") != std::string::npos &&
+                            (n.find(".proj_in.weight") != std::string::npos || n.find(".proj_out.weight") != std::string::npos);
+    if (!projection) return std::make_pair(n, t);
+    ++reshaped;
+    return std::make_pair(n, t.reshape({t.size(0), t.size(1)}).contiguous());
+  });
+  Json config = load_json_file(ref.dir() / "config.json");
+  const std::size_t levels = config.at("block_out_channels").size();
+  config["use_linear_projection"] = true;
+  if (!config.at("attention_head_dim").is_array()) config["attention_head_dim"] = Json(std::vector<Json>(levels, config.at("attention_head_dim")));
+  save_json_file(dir / "config.json", config);
+  EXPECT_GT(reshaped, 0);
+  const UNet linear = UNet::load(dir);
+  EXPECT_TRUE(linear.config().use_linear_projection);
+  EXPECT_EQ(linear.config().attention_heads.size(), levels);
+  const at::Tensor out = linear.forward(ref.get("input.sample"), ref.get("input.timesteps"), ref.get("input.encoder_hidden_states"));
+  EXPECT_TRUE(close(out, ref.get("output.sample"), tolerance_for(ref, "output.sample")));
+  // The conv-shaped weights do not fit a linear-projection config, and the reverse.
+  copy_folder(ref.dir(), dir, "diffusion_pytorch_model.safetensors", as_is);
+  save_json_file(dir / "config.json", config);
+  expect_input_error([&] { UNet::load(dir); }, {"proj_in.weight", "expected"});
+}
+
 TEST(Layouts, FullClipFolderServesBothTowers) {
   const Reference text_ref("text_encoder"), vision_ref("image_encoder");
   const fs::path dir = temp_dir("clip_folder");

@@ -16,11 +16,13 @@ namespace likeness::neural::test {
 namespace fs = std::filesystem;
 
 namespace {
-// Two intra-op threads, as the studio runs: results then differ from the single-threaded
-// reference by summation order, which the tolerances must absorb.
+// Several intra-op threads, as the studio runs ($LIKENESS_THREADS, else one per core: 2 on the
+// target machine): results then differ from the single-threaded reference by summation order,
+// which the tolerances must absorb. On a machine shared by many processes LIKENESS_THREADS=1
+// avoids OpenMP threads waiting on each other (the suite then takes a fraction of the time).
 class ThreadsEnvironment : public ::testing::Environment {
 public:
-  void SetUp() override { likeness::init_runtime(2); }
+  void SetUp() override { likeness::init_runtime(); }
 };
 const auto* const threads_environment = ::testing::AddGlobalTestEnvironment(new ThreadsEnvironment);
 }  // namespace
