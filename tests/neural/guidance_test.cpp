@@ -201,12 +201,13 @@ TEST(Guidance, ScoreDistillationWithControlNet) {
 
 TEST(Guidance, InstructPix2PixThreeBranches) {
   UNetConfig config = UNetConfig::from_json(load_json_file(Reference("unet").dir() / "config.json"), "config");
-  config.in_channels = 8;  // latent + image latent
+  const std::int64_t c = config.in_channels, tokens = Reference("unet").get("input.encoder_hidden_states").size(1);
+  config.in_channels = 2 * c;  // latent + image latent
   const UNet unet = UNet::create(config);
   randomize(unet, 7);
   const NoiseSchedule schedule;
-  const at::Tensor x_t = at::randn({1, 4, 8, 16}), image = at::randn({1, 4, 8, 16}), t = at::tensor({600}, at::kLong);
-  const at::Tensor text = at::randn({1, 77, 32}), uncond = at::randn({1, 77, 32});
+  const at::Tensor x_t = at::randn({1, c, 8, 16}), image = at::randn({1, c, 8, 16}), t = at::tensor({600}, at::kLong);
+  const at::Tensor text = at::randn({1, tokens, config.cross_attention_dim[0]}), uncond = at::randn({1, tokens, config.cross_attention_dim[0]});
   Pix2PixOptions o;
   o.text_scale = 15;
   o.image_scale = 2;
@@ -215,7 +216,7 @@ TEST(Guidance, InstructPix2PixThreeBranches) {
   const at::Tensor e_image = unet.forward(at::cat({x_t, image}, 1), t, uncond);
   const at::Tensor e_none = unet.forward(at::cat({x_t, at::zeros_like(image)}, 1), t, uncond);
   EXPECT_TRUE(close(eps, e_none + 15 * (e_text - e_image) + 2 * (e_image - e_none), 1e-4));
-  const at::Tensor noise = at::randn({1, 4, 8, 16}), latents = at::randn({1, 4, 8, 16});
+  const at::Tensor noise = at::randn({1, c, 8, 16}), latents = at::randn({1, c, 8, 16});
   const at::Tensor grad = pix2pix_sds_gradient(unet, schedule, latents, t, noise, text, uncond, image, o);
   const at::Tensor expected = pix2pix_noise(unet, schedule, schedule.add_noise(latents, noise, t), t, text, uncond, image, o) - noise;
   EXPECT_TRUE(close(grad, (1 - schedule.alpha_cumprod(600)) * expected, 1e-4));
@@ -229,11 +230,13 @@ TEST(AttentionCapture, IdenticalTokensGiveUniformMaps) {
   AttentionCapture capture(16, 16);
   UNetCall call;
   call.capture = &capture;
-  const at::Tensor ehs = ref.get("input.encoder_hidden_states").narrow(1, 3, 1).expand({3, 77, 32}).contiguous();
+  const at::Tensor given = ref.get("input.encoder_hidden_states");
+  const std::int64_t batch = given.size(0), tokens = given.size(1);
+  const at::Tensor ehs = given.narrow(1, 3, 1).expand(given.sizes()).contiguous();
   unet.forward(ref.get("input.sample"), ref.get("input.timesteps"), ehs, call);
   const at::Tensor maps = capture.maps();
-  ASSERT_EQ(maps.sizes(), (std::vector<std::int64_t>{3, 77, 16, 16}));
-  EXPECT_TRUE(close(maps, at::full_like(maps, 1.0 / 77), 1e-6));
+  ASSERT_EQ(maps.sizes(), (std::vector<std::int64_t>{batch, tokens, 16, 16}));
+  EXPECT_TRUE(close(maps, at::full_like(maps, 1.0 / double(tokens)), 1e-6));
   EXPECT_EQ(capture.captured_layers(), unet.cross_attention_layers());
 }
 
@@ -242,27 +245,36 @@ TEST(AttentionCapture, LayerSelectionSumsToOneAndLeavesTheOutput) {
   const UNet unet = UNet::load(ref.dir());
   const at::Tensor sample = ref.get("input.sample"), t = ref.get("input.timesteps"), ehs = ref.get("input.encoder_hidden_states");
   const at::Tensor plain = unet.forward(sample, t, ehs);
-  AttentionCapture up(8, 12, {"up_blocks"}), mid(2, 3, {"mid_block"});
+  const std::int64_t downsamplers = static_cast<std::int64_t>(unet.config().block_out_channels.size()) - 1;
+  const std::int64_t mid_h = sample.size(2) >> downsamplers, mid_w = sample.size(3) >> downsamplers;
+  AttentionCapture up(8, 12, {"up_blocks"}), mid(mid_h, mid_w, {"mid_block"});
   for (AttentionCapture* c : {&up, &mid}) {
     UNetCall call;
     call.capture = c;
     EXPECT_TRUE(at::equal(unet.forward(sample, t, ehs, call), plain)) << "capture changes nothing";
-    EXPECT_TRUE(close(c->maps().sum(1), at::ones({3, c->maps().size(2), c->maps().size(3)}), 1e-5));
+    EXPECT_TRUE(close(c->maps().sum(1), at::ones({sample.size(0), c->maps().size(2), c->maps().size(3)}), 1e-5));
   }
-  EXPECT_EQ(up.captured_layers().size(), 9u) << "three attending up blocks of three layers";
+  // Each attending up block has layers_per_block + 1 attentions.
+  const UNetConfig& config = unet.config();
+  std::size_t up_layers = 0;
+  for (std::size_t i = 0; i < config.up_block_types.size(); ++i)
+    if (config.up_has_attention(i))
+      up_layers += static_cast<std::size_t>(config.layers_per_block[config.layers_per_block.size() - 1 - i] + 1) *
+                   static_cast<std::size_t>(config.transformer_layers_per_block[config.layers_per_block.size() - 1 - i]);
+  EXPECT_EQ(up.captured_layers().size(), up_layers);
   for (const auto& l : up.captured_layers()) EXPECT_EQ(l.rfind("up_blocks.", 0), 0u) << l;
   ASSERT_EQ(mid.captured_layers().size(), 1u);
   EXPECT_EQ(mid.captured_layers()[0], "mid_block.attentions.0.transformer_blocks.0.attn2");
-  // The mid block runs at 2x3: captured at its native size, it is the heads' mean as computed.
-  EXPECT_EQ(mid.maps().sizes(), (std::vector<std::int64_t>{3, 77, 2, 3}));
+  // Captured at the mid block's native size (the latent over 2^downsamplers), nothing is resized.
+  EXPECT_EQ(mid.maps().sizes(), (std::vector<std::int64_t>{sample.size(0), ehs.size(1), mid_h, mid_w}));
   mid.clear();
   EXPECT_FALSE(mid.maps().defined());
 
   const at::Tensor mask = token_attention_mask(up.maps(), {1, 2});
-  EXPECT_EQ(mask.sizes(), (std::vector<std::int64_t>{3, 8, 12}));
+  EXPECT_EQ(mask.sizes(), (std::vector<std::int64_t>{sample.size(0), 8, 12}));
   EXPECT_NEAR(mask.min().item<double>(), 0.0, 1e-7);
   EXPECT_NEAR(mask.max().item<double>(), 1.0, 1e-7);
-  EXPECT_THROW(token_attention_mask(up.maps(), {77}), InputError);
+  EXPECT_THROW(token_attention_mask(up.maps(), {ehs.size(1)}), InputError);
   EXPECT_THROW(AttentionCapture(0, 4), InputError);
 }
 
@@ -277,7 +289,8 @@ TEST(AttentionSlicing, SameResultsAndGradientsInSlices) {
     (out * ref.get("input.grad_weight")).sum().backward();
     return std::make_pair(out.detach(), sample.grad());
   };
-  AttentionCapture whole_capture(16, 24), sliced_capture(16, 24);
+  AttentionCapture whole_capture(ref.get("input.sample").size(2), ref.get("input.sample").size(3));
+  AttentionCapture sliced_capture(ref.get("input.sample").size(2), ref.get("input.sample").size(3));
   const auto whole = run(&whole_capture);
   // A limit of 100 query rows of the first level's self-attention (batch x heads x its tokens per
   // row): that attention now runs in uneven slices, the smaller ones stay whole.

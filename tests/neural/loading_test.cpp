@@ -120,7 +120,8 @@ TEST(SingleFile, OriginalControlNetFile) {
   io::save_safetensors(file, all);
   const ControlNet loaded = ControlNet::load(file, with_config(ref.dir() / "config.json"));
   EXPECT_TRUE(same_parameters(loaded, ControlNet::load(ref.dir())));
-  // Without the config, everything but the head count is inferred; 32-wide attention needs it.
+  // Without the config, everything but the head count is inferred; a context width other than
+  // SD's 768 or 1024 needs it.
   expect_input_error([&] { ControlNet::load(file); }, {"attention heads", "config.json"});
   ShapeMap shapes = TensorMap::open(file).with_prefix(kOriginalControlPrefix).shapes();
   for (auto& [n, s] : shapes)
@@ -174,7 +175,8 @@ TEST(SingleFile, ArchitectureInferredFromSd15AndSd21Shapes) {
 
 TEST(SingleFile, TinyShapesNeedTheirConfigForHeadCounts) {
   const fs::path file = write_sd_checkpoint(temp_dir("infer"));
-  expect_input_error([&] { UNet::load(file); }, {"attention heads", "32-wide", "config.json"});
+  const std::int64_t context = load_json_file(Reference("unet").dir() / "config.json").at("cross_attention_dim").get<std::int64_t>();
+  expect_input_error([&] { UNet::load(file); }, {"attention heads", std::to_string(context) + "-wide", "config.json"});
   // Everything but the heads is read from the shapes.
   const ShapeMap shapes = TensorMap::open(file).with_prefix(kOriginalUNetPrefix).shapes();
   ShapeMap sd_like = shapes;  // with a 768-wide context the heads are known, but not the group count

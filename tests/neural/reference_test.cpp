@@ -73,8 +73,9 @@ TEST(UNetReference, NoisePredictionGradientsAndEveryBlock) {
 TEST(VaeReference, EncoderPosteriorAndImageGradient) {
   Reference ref("vae");
   const Vae vae = Vae::load(ref.dir());
-  EXPECT_DOUBLE_EQ(vae.config().scaling_factor, 0.18215);
-  EXPECT_EQ(vae.downscale_factor(), 8);
+  const Json config = load_json_file(ref.dir() / "config.json");
+  EXPECT_DOUBLE_EQ(vae.config().scaling_factor, config.at("scaling_factor").get<double>());
+  EXPECT_EQ(vae.downscale_factor(), std::int64_t{1} << (config.at("block_out_channels").size() - 1));
   at::Tensor image = leaf(ref.get("input.image"));
   Trace trace;
   const LatentDistribution d = vae.encode(image, &trace);

@@ -15,6 +15,7 @@
 #include "engine/io/safetensors.h"
 #include "engine/neural/clip.h"
 #include "engine/neural/model_registry.h"
+#include "engine/neural/weights.h"
 #include "engine/neural/weights_report.h"
 #include "tests/neural/convert_helpers.h"
 #include "tests/neural/neural_ref.h"
@@ -115,29 +116,37 @@ TEST(WeightsReport, InvalidPiecesAndDisagreementsAreNamed) {
   const fs::path root = write_pipeline("report_bad", false);
   // A wrong tensor in the VAE.
   auto vae = read_all(root / "vae" / "diffusion_pytorch_model.safetensors");
+  std::string stored_shape, wrong_shape;
   for (auto& [n, t] : vae)
-    if (n == "decoder.conv_out.weight") t = at::zeros({3, 8, 5, 5});
+    if (n == "decoder.conv_out.weight") {
+      stored_shape = shape_text(t.sizes().vec());
+      t = at::zeros({t.size(0), t.size(1), t.size(2) + 2, t.size(3) + 2});
+      wrong_shape = shape_text(t.sizes().vec());
+    }
   io::save_safetensors(root / "vae" / "diffusion_pytorch_model.safetensors", vae);
-  // A text encoder 16 wide for a UNet that attends to 32-wide embeddings.
+  // A text encoder half as wide as the embeddings the UNet attends to.
   ClipTextConfig narrow = ClipTextConfig::from_json(load_json_file(Reference("text_encoder").dir() / "config.json"), "config");
-  narrow.hidden_size = 16;
+  const std::int64_t context = load_json_file(Reference("unet").dir() / "config.json").at("cross_attention_dim").get<std::int64_t>();
+  narrow.hidden_size = context / 2;
   const ClipTextModel small = ClipTextModel::create(narrow, false);
   NamedTensors weights;
   for (const auto& [n, p] : small.named_parameters()) weights.emplace_back(n, at::zeros(p.sizes()));
   io::save_safetensors(root / "text_encoder" / "model.safetensors", weights);
   Json config = load_json_file(root / "text_encoder" / "config.json");
-  config["hidden_size"] = 16;
+  config["hidden_size"] = narrow.hidden_size;
   save_json_file(root / "text_encoder" / "config.json", config);
 
   const WeightsReport r = inspect_weights(root);
   EXPECT_FALSE(r.ok());
   ASSERT_NE(piece(r, "vae"), nullptr);
   EXPECT_FALSE(piece(r, "vae")->ok);
-  EXPECT_NE(piece(r, "vae")->detail.find("'decoder.conv_out.weight': expected [3, 8, 3, 3], found [3, 8, 5, 5]"), std::string::npos)
+  EXPECT_NE(piece(r, "vae")->detail.find("'decoder.conv_out.weight': expected " + stored_shape + ", found " + wrong_shape), std::string::npos)
       << piece(r, "vae")->detail;
   EXPECT_TRUE(piece(r, "unet")->ok);
   const std::string errors = r.errors();
-  EXPECT_NE(errors.find("32-wide text embeddings but the text encoder gives 16"), std::string::npos) << errors;
+  EXPECT_NE(errors.find(std::to_string(context) + "-wide text embeddings but the text encoder gives " + std::to_string(narrow.hidden_size)),
+            std::string::npos)
+      << errors;
   EXPECT_FALSE(has(r.features, "sds"));
 }
 

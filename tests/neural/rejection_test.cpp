@@ -165,26 +165,55 @@ TEST(Rejects, MalformedFiles) {
 }
 
 TEST(Rejects, InputsOfTheWrongShape) {
+  // Every size comes from the models' config.json and the reference inputs.
   const Reference ref("unet");
+  const Json uc = load_json_file(ref.dir() / "config.json");
+  const std::int64_t channels = uc.at("in_channels").get<std::int64_t>(), context = uc.at("cross_attention_dim").get<std::int64_t>();
+  const std::string cs = std::to_string(channels), xs = std::to_string(context);
   const UNet unet = UNet::load(ref.dir());
-  const at::Tensor ehs = ref.get("input.encoder_hidden_states");
-  expect_input_error([&] { unet.forward(at::zeros({3, 3, 16, 24}), ref.get("input.timesteps"), ehs); }, {"sample", "[B, 4, H, W]"});
-  expect_input_error([&] { unet.forward(ref.get("input.sample"), ref.get("input.timesteps"), at::zeros({3, 77, 768})); },
-                     {"encoder_hidden_states", "[3, tokens, 32]"});
-  expect_input_error([&] { unet.forward(ref.get("input.sample"), at::zeros({2}), ehs); }, {"2 timesteps for a batch of 3"});
-  const ClipTextModel text = ClipTextModel::load(Reference("text_encoder").dir());
-  expect_input_error([&] { text.forward(at::full({1, 5}, 60000, at::kLong)); }, {"token id 60000", "vocabulary"});
-  expect_input_error([&] { text.forward(at::zeros({1, 78}, at::kLong)); }, {"T <= 77"});
-  const ClipVisionModel vision = ClipVisionModel::load(Reference("image_encoder").dir());
-  expect_input_error([&] { vision.forward(at::zeros({1, 3, 64, 64})); }, {"pixel_values", "[B, 3, 32, 32]"});
-  const Vae vae = Vae::load(Reference("vae").dir());
-  expect_input_error([&] { vae.encode(at::zeros({1, 3, 50, 32})); }, {"multiples of 8"});
-  const ControlNet control = ControlNet::load(Reference("controlnet").dir());
-  expect_input_error([&] { control.forward(at::zeros({1, 4, 8, 16}), at::zeros({1}), at::zeros({1, 77, 32}), at::zeros({1, 3, 8, 16})); },
-                     {"condition", "[1, 3, 64, 128]", "8 times the latent"});
+  const at::Tensor sample = ref.get("input.sample"), ehs = ref.get("input.encoder_hidden_states");
+  const std::int64_t batch = sample.size(0);
+  expect_input_error([&] { unet.forward(at::zeros({batch, channels - 1, sample.size(2), sample.size(3)}), ref.get("input.timesteps"), ehs); },
+                     {"sample", "[B, " + cs + ", H, W]"});
+  expect_input_error([&] { unet.forward(sample, ref.get("input.timesteps"), at::zeros({batch, ehs.size(1), context + 1})); },
+                     {"encoder_hidden_states", "[" + std::to_string(batch) + ", tokens, " + xs + "]"});
+  expect_input_error([&] { unet.forward(sample, at::zeros({batch - 1}), ehs); },
+                     {std::to_string(batch - 1) + " timesteps for a batch of " + std::to_string(batch)});
+
+  const Reference text_ref("text_encoder");
+  const Json tc = load_json_file(text_ref.dir() / "config.json");
+  const std::int64_t vocab = tc.at("vocab_size").get<std::int64_t>(), positions = tc.at("max_position_embeddings").get<std::int64_t>();
+  const ClipTextModel text = ClipTextModel::load(text_ref.dir());
+  expect_input_error([&] { text.forward(at::full({1, 5}, vocab + 10, at::kLong)); }, {"token id " + std::to_string(vocab + 10), "vocabulary"});
+  expect_input_error([&] { text.forward(at::zeros({1, positions + 1}, at::kLong)); }, {"T <= " + std::to_string(positions)});
+
+  const Reference vision_ref("image_encoder");
+  const Json vc = load_json_file(vision_ref.dir() / "config.json");
+  const std::int64_t image = vc.at("image_size").get<std::int64_t>(), rgb = vc.value("num_channels", std::int64_t{3});
+  const ClipVisionModel vision = ClipVisionModel::load(vision_ref.dir());
+  expect_input_error([&] { vision.forward(at::zeros({1, rgb, 2 * image, 2 * image})); },
+                     {"pixel_values", "[B, " + std::to_string(rgb) + ", " + std::to_string(image) + ", " + std::to_string(image) + "]"});
+
+  const Reference vae_ref("vae");
+  const Vae vae = Vae::load(vae_ref.dir());
+  const std::int64_t factor = vae.downscale_factor();
+  const at::Tensor vae_image = vae_ref.get("input.image");
+  expect_input_error([&] { vae.encode(at::zeros({1, vae_image.size(1), vae_image.size(2) + 2, vae_image.size(3)})); },
+                     {"multiples of " + std::to_string(factor)});
+
+  const Reference control_ref("controlnet");
+  const ControlNet control = ControlNet::load(control_ref.dir());
+  const at::Tensor cs_sample = control_ref.get("input.sample").narrow(0, 0, 1), cond = control_ref.get("input.controlnet_cond");
+  const std::int64_t up = control.condition_scale_factor();
+  const std::string want = "[1, " + std::to_string(cond.size(1)) + ", " + std::to_string(cs_sample.size(2) * up) + ", " +
+                           std::to_string(cs_sample.size(3) * up) + "]";
+  expect_input_error([&] { control.forward(cs_sample, at::zeros({1}), ehs.narrow(0, 0, 1), at::zeros({1, cond.size(1), cs_sample.size(2), cs_sample.size(3)})); },
+                     {"condition", want, std::to_string(up) + " times the latent"});
+
   UNetCall bad;
   ControlResiduals few;
   few.down = {at::zeros({1})};
   bad.control = &few;
-  expect_input_error([&] { unet.forward(ref.get("input.sample"), ref.get("input.timesteps"), ehs, bad); }, {"1 ControlNet residuals for 12 skips"});
+  const std::string skips = std::to_string(unet.skip_channels().size());
+  expect_input_error([&] { unet.forward(sample, ref.get("input.timesteps"), ehs, bad); }, {"1 ControlNet residuals for " + skips + " skips"});
 }
