@@ -105,8 +105,8 @@ const std::vector<std::string>& AppearanceModel::layer_names() {
 }
 
 std::shared_ptr<const AppearanceModel> AppearanceModel::get(int resolution, std::uint64_t seed) {
-  if (resolution < kMinResolution || resolution > kMaxResolution)
-    throw InputError("texture resolution " + std::to_string(resolution) + " is out of range " + std::to_string(kMinResolution) +
+  if (resolution < kMinWorkingResolution || resolution > kMaxResolution)
+    throw InputError("texture resolution " + std::to_string(resolution) + " is out of range " + std::to_string(kMinWorkingResolution) +
                      ".." + std::to_string(kMaxResolution));
   static std::mutex mutex;
   static std::list<CacheEntry> cache;
@@ -125,8 +125,8 @@ std::shared_ptr<const AppearanceModel> AppearanceModel::get(int resolution, std:
 
 std::shared_ptr<const AppearanceModel> AppearanceModel::build(std::shared_ptr<const face::FaceModel> face, int resolution,
                                                               std::uint64_t seed) {
-  if (resolution < kMinResolution || resolution > kMaxResolution)
-    throw InputError("texture resolution " + std::to_string(resolution) + " is out of range " + std::to_string(kMinResolution) +
+  if (resolution < kMinWorkingResolution || resolution > kMaxResolution)
+    throw InputError("texture resolution " + std::to_string(resolution) + " is out of range " + std::to_string(kMinWorkingResolution) +
                      ".." + std::to_string(kMaxResolution));
   std::shared_ptr<AppearanceModel> model(new AppearanceModel());
   Impl& I = *model->impl_;
@@ -144,8 +144,9 @@ std::shared_ptr<const AppearanceModel> AppearanceModel::build(std::shared_ptr<co
   for (int tile : I.textured_tiles) domains[tile] = detail::make_domain(*face, *I.regions, face::rasterize_uv(topo, tile, R));
 
   // Skin: tiles 0 and 1.
-  FieldSet skin0 = detail::build_skin_fields(*face, *I.regions, domains[face::kFaceTile], seed);
-  FieldSet skin1 = detail::build_skin_fields(*face, *I.regions, domains[face::kBackHeadTile], seed);
+  const float noise_texel = std::max(detail::mean_texel_cm(domains[face::kFaceTile]), detail::mean_texel_cm(domains[face::kBackHeadTile]));
+  FieldSet skin0 = detail::build_skin_fields(*face, *I.regions, domains[face::kFaceTile], seed, noise_texel);
+  FieldSet skin1 = detail::build_skin_fields(*face, *I.regions, domains[face::kBackHeadTile], seed, noise_texel);
   const std::vector<const FieldSet*> sets = {&skin0, &skin1};
   I.skin_count = static_cast<long>(skin0.size + skin1.size);
   {

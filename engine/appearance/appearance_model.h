@@ -30,6 +30,9 @@ namespace likeness::appearance {
 inline constexpr int kMinResolution = 512;
 inline constexpr int kMaxResolution = 4096;
 inline constexpr int kDefaultResolution = 1024;
+/// The smallest resolution get()/build() accept: the optimizer works on coarse textures (written
+/// textures use kMinResolution .. kMaxResolution).
+inline constexpr int kMinWorkingResolution = 128;
 
 struct GenerateOptions {
   int resolution = kDefaultResolution;  ///< 512 .. 4096

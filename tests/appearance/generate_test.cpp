@@ -9,6 +9,7 @@
 #include "engine/core/error.h"
 #include "engine/face/face_model.h"
 #include "engine/face/topology.h"
+#include "engine/face/uv_bake.h"
 #include "engine/io/image_io.h"
 
 using namespace likeness;
@@ -296,6 +297,32 @@ TEST(AppearanceGenerate, SeamsAreFilledFromTheIslands) {
   for (long i = 0; i < sample.size(0); ++i)
     EXPECT_EQ((inside - sample[i]).abs().sum(-1).min().item<float>(), 0.0f);
   EXPECT_THROW(model()->fill_seams(at::zeros({8, 16, 16, 3})), InputError);
+}
+
+TEST(AppearanceGenerate, NoSeamBetweenFaceAndBackOfHead) {
+  // Where the face tile meets the back-of-head tile, texels at the same place on the head must
+  // carry the same skin: the solid noise is one field over both tiles.
+  auto face = face::FaceModel::load_default();
+  const at::Tensor neutral = face->vertices(at::zeros({face->identity_count()}));
+  AppearanceParams p;
+  p.set("skin.unevenness", 1.0f);
+  p.set("skin.moles", 0.0f);
+  const at::Tensor albedo = model()->generate(p).albedo;
+  std::vector<at::Tensor> position(2), luminance(2);
+  for (int tile : {0, 1}) {
+    const face::UvRaster raster = face::rasterize_uv(face->topology(), tile, kRes, {face::MaterialKind::Skin});
+    const at::Tensor cov = raster.coverage();
+    const at::Tensor open = at::max_pool2d((~cov).to(at::kFloat).unsqueeze(0), {3, 3}, {1, 1}, {1, 1}).squeeze(0) > 0;
+    const at::Tensor border = (cov & open).reshape({-1}).nonzero().reshape({-1});
+    position[tile] = face::bake_vertex_attribute(raster, face->topology(), neutral).reshape({-1, 3}).index_select(0, border);
+    luminance[tile] = texel_luminance(albedo[tile].reshape({-1, 3}).index_select(0, border));
+  }
+  const auto [dist, nearest] = at::cdist(position[0], position[1]).min(1);
+  const at::Tensor pairs = (dist < 0.1).nonzero().reshape({-1});
+  ASSERT_GT(pairs.numel(), 100);
+  const at::Tensor l0 = luminance[0].index_select(0, pairs), l1 = luminance[1].index_select(0, nearest.index_select(0, pairs));
+  const double step = (at::log(l0) - at::log(l1)).abs().median().item<double>();
+  EXPECT_LT(step, 0.03) << "median luminance step across the tile 0 / tile 1 border";
 }
 
 TEST(AppearanceGenerate, IrisColourOnlyTouchesTheEyeTile) {

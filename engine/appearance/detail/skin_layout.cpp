@@ -125,13 +125,21 @@ Vec3 along_surface(const Vec3& d, const float* n) {
 
 }  // namespace
 
+float mean_texel_cm(const TexelDomain& d) {
+  double total = 0;
+  for (std::size_t i = 0; i < d.size(); ++i) total += d.texel_cm(i);
+  return d.size() ? static_cast<float>(total / static_cast<double>(d.size())) : 0.1f;
+}
+
 FieldSet build_skin_fields(const face::FaceModel& model, const face::RegionSet& regions, const TexelDomain& d,
-                           std::uint64_t seed) {
+                           std::uint64_t seed, float noise_texel_cm) {
   FieldSet f;
   const std::size_t n = d.size();
   f.size = n;
   const std::uint64_t tile_seed = mix64(seed ^ static_cast<std::uint64_t>(d.tile) * 0x9e37ull);
   auto key = [&](const char* name) { return stream_key(tile_seed, name); };
+  // Solid noise must be the same field on both tiles, or the face/back-of-head border shows.
+  auto solid = [&](const char* name) { return stream_key(mix64(seed), name); };
   auto field = [&](const std::string& name) -> std::vector<float>& {
     auto& v = f.scalar[name];
     v.assign(n, 0.0f);
@@ -170,14 +178,13 @@ FieldSet build_skin_fields(const face::FaceModel& model, const face::RegionSet& 
   }
 
   // Solid noise (cm scales), band-limited to the texel size.
-  double mean_texel = 0;
-  for (std::size_t i = 0; i < n; ++i) mean_texel += d.texel_cm(i);
-  const float texel = n ? static_cast<float>(mean_texel / static_cast<double>(n)) : 0.1f;
-  f.scalar["noise.blotch_m"] = fbm(d.position, 2.2f, 3, 2 * texel, key("blotch_m"));
-  f.scalar["noise.blotch_h"] = fbm(d.position, 1.3f, 3, 2 * texel, key("blotch_h"));
-  f.scalar["noise.fine_m"] = fbm(d.position, 0.35f, 2, 2 * texel, key("fine_m"));
-  f.scalar["noise.edge"] = fbm(d.position, 0.6f, 2, 2 * texel, key("edge"));
-  f.scalar["noise.rough"] = fbm(d.position, 0.3f, 2, 2 * texel, key("rough"));
+  const float texel = mean_texel_cm(d);
+  const float noise_band = 2 * (noise_texel_cm > 0 ? noise_texel_cm : texel);
+  f.scalar["noise.blotch_m"] = fbm(d.position, 2.2f, 3, noise_band, solid("blotch_m"));
+  f.scalar["noise.blotch_h"] = fbm(d.position, 1.3f, 3, noise_band, solid("blotch_h"));
+  f.scalar["noise.fine_m"] = fbm(d.position, 0.35f, 2, noise_band, solid("fine_m"));
+  f.scalar["noise.edge"] = fbm(d.position, 0.6f, 2, noise_band, solid("edge"));
+  f.scalar["noise.rough"] = fbm(d.position, 0.3f, 2, noise_band, solid("rough"));
 
   const Landmarks lm(model);
   ProfileCurve brow[2], upper[2], lower[2];
@@ -242,7 +249,7 @@ FieldSet build_skin_fields(const face::FaceModel& model, const face::RegionSet& 
   const float min_width = 1.2f * texel;
   auto width = [&](float w) { return std::max(w, min_width); };
   {
-    const std::vector<float> line_noise = fbm(d.position, 1.2f, 2, 2 * texel, key("wrinkle_breaks"));
+    const std::vector<float> line_noise = fbm(d.position, 1.2f, 2, noise_band, solid("wrinkle_breaks"));
     const float brow_y = 0.25f * (lm[19][1] + lm[24][1] + lm[21][1] + lm[22][1]);
     std::map<std::string, std::vector<float>> g;
     for (const auto& name : wrinkle_sets()) g[name].assign(n, 0.0f);
@@ -326,8 +333,8 @@ FieldSet build_skin_fields(const face::FaceModel& model, const face::RegionSet& 
 
   // Micro relief: pores (strongest on the nose and cheeks) and vertical lines on the lips.
   {
-    const std::vector<float> pores = fbm(d.position, std::max(0.06f, 2.5f * texel), 2, 1.5f * texel, key("pores"));
-    const std::vector<float> lip_noise = fbm(d.position, 0.5f, 1, 0.0f, key("lip_lines"));
+    const std::vector<float> pores = fbm(d.position, std::max(0.06f, 2.5f * texel), 2, 1.5f * texel, solid("pores"));
+    const std::vector<float> lip_noise = fbm(d.position, 0.5f, 1, 0.0f, solid("lip_lines"));
     std::vector<float> h(n), lines(n);
     auto& lip_albedo = field("noise.lip_lines");
     for (std::size_t i = 0; i < n; ++i) {

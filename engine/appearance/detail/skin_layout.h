@@ -43,8 +43,13 @@ struct FieldSet {
   std::map<std::string, StrandField> strands;
 };
 
-/// Builds the fields of one skin tile (0 or 1) on its domain.
+/// Builds the fields of one skin tile (0 or 1) on its domain. `noise_texel_cm` (> 0) is the
+/// band limit of the smooth solid noise, the same for both tiles so that the noise matches
+/// across their border; 0 uses the tile's own mean texel size.
 FieldSet build_skin_fields(const face::FaceModel& model, const face::RegionSet& regions, const TexelDomain& domain,
-                           std::uint64_t seed);
+                           std::uint64_t seed, float noise_texel_cm = 0.0f);
+
+/// Mean texel size (cm on the neutral head) of a domain.
+float mean_texel_cm(const TexelDomain& domain);
 
 }  // namespace likeness::appearance::detail
