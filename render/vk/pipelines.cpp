@@ -22,6 +22,9 @@ struct PipelineDesc {
   bool depth_write = true;
   bool blend = false;
   bool alpha_to_coverage = false;
+  /// Colour replaces, alpha keeps the larger of source and destination: alpha-to-coverage chose
+  /// the samples, and a strand over skin must not lower the coverage the image's alpha reports.
+  bool alpha_max = false;
   bool depth_bias = false;
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
   VkRenderPass pass = VK_NULL_HANDLE;
@@ -103,6 +106,14 @@ VkPipeline build(VkDevice device, VkPipelineLayout layout, const PipelineDesc& d
     blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ZERO;  // keep the coverage alpha underneath
     blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
     blend.alphaBlendOp = VK_BLEND_OP_ADD;
+  } else if (d.alpha_max) {
+    blend.blendEnable = VK_TRUE;
+    blend.srcColorBlendFactor = VK_BLEND_FACTOR_ONE;
+    blend.dstColorBlendFactor = VK_BLEND_FACTOR_ZERO;
+    blend.colorBlendOp = VK_BLEND_OP_ADD;
+    blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
+    blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
+    blend.alphaBlendOp = VK_BLEND_OP_MAX;
   }
   VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
   cb.attachmentCount = d.has_frag ? 1 : 0;
@@ -225,8 +236,10 @@ Pipelines::Pipelines(const Device& device, const RenderTarget& target, VkFormat 
     mesh = build(device_, layout, d);
 
     d.alpha_to_coverage = true;
+    d.alpha_max = true;
     lashes = build(device_, layout, d);
     d.alpha_to_coverage = false;
+    d.alpha_max = false;
 
     d.vert = ShaderId::WireVert;
     d.frag = ShaderId::WireFrag;

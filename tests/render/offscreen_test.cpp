@@ -2,6 +2,8 @@
 // validation layer on (RenderTest fails a test on any validation error).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 
@@ -16,9 +18,10 @@ namespace {
 constexpr int kSize = 256;
 
 // Pixels where an opaque region overlay of pure green shows: the region is fully there.
-std::vector<std::uint8_t> region_pixels(const std::string& region, const render::ViewOptions& base, int w = kSize, int h = kSize) {
+std::vector<std::uint8_t> region_pixels(const render::Overlays& overlays, const render::ViewOptions& base, int w = kSize,
+                                        int h = kSize) {
   render::SceneUpdate u;
-  u.overlays = region_overlay(region);
+  u.overlays = overlays;
   offscreen().submit(u);
   render::ViewOptions v = base;
   v.overlays = render::kOverlayRegion;
@@ -34,10 +37,37 @@ std::vector<std::uint8_t> region_pixels(const std::string& region, const render:
   return mask;
 }
 
+std::vector<std::uint8_t> region_pixels(const std::string& region, const render::ViewOptions& base, int w = kSize, int h = kSize) {
+  return region_pixels(region_overlay(region), base, w, h);
+}
+
 std::size_t count(const std::vector<std::uint8_t>& mask) {
   std::size_t n = 0;
   for (auto v : mask) n += v;
   return n;
+}
+
+// The visible eyeballs of a front view (mask of eyeball pixels), one blob per image half: centre
+// x, y and half the blob's height in pixels. Looking straight ahead, the iris sits in the middle of
+// the eye opening with a radius close to half the opening's height; the sclera shows left and
+// right of it.
+std::vector<std::array<double, 3>> eye_blobs(const std::vector<std::uint8_t>& eyeball, int w, int h) {
+  std::vector<std::array<double, 3>> blobs;
+  for (int half = 0; half < 2; ++half) {
+    double sx = 0, sy = 0, n = 0;
+    int y0 = h, y1 = -1;
+    for (int y = 0; y < h; ++y)
+      for (int x = half * w / 2; x < (half + 1) * w / 2; ++x)
+        if (eyeball[static_cast<std::size_t>(y * w + x)]) {
+          sx += x + 0.5;
+          sy += y + 0.5;
+          n += 1;
+          y0 = std::min(y0, y);
+          y1 = std::max(y1, y);
+        }
+    if (n > 0) blobs.push_back({sx / n, sy / n, 0.5 * (y1 - y0 + 1)});
+  }
+  return blobs;
 }
 
 class Offscreen : public RenderTest {
@@ -99,14 +129,31 @@ TEST_F(Offscreen, SkinPixelsHaveSkinLikeChroma) {
 }
 
 TEST_F(Offscreen, IrisesAreDarkerThanSclera) {
-  // Closer to the eyes so both regions cover enough pixels.
+  // Closer to the eyes so both cover enough pixels.
   render::ViewOptions view = front_view();
   view.camera.zoom(0.45f);
   view.camera.target.y += 3.5f;
-  const auto iris = region_pixels("irises", view);
-  const auto sclera = region_pixels("sclera", view);
-  ASSERT_GT(count(iris), 30u);
-  ASSERT_GT(count(sclera), 30u);
+  // The visible eyeball is the sclera shell (its front is textured with the iris; the iris
+  // geometry may sit under it), so eyeball pixels come from both regions and are split by
+  // position in each eye opening: its middle is iris, its left and right ends are sclera.
+  render::Overlays eyeballs = region_overlay("sclera");
+  const render::Overlays irises = region_overlay("irises");
+  for (std::size_t i = 0; i < eyeballs.region.size(); ++i) eyeballs.region[i] = std::max(eyeballs.region[i], irises.region[i]);
+  const auto eyeball = region_pixels(eyeballs, view);
+  ASSERT_GT(count(eyeball), 200u);
+  const auto blobs = eye_blobs(eyeball, kSize, kSize);
+  ASSERT_EQ(blobs.size(), 2u);
+  std::vector<std::uint8_t> iris(eyeball.size()), sclera(eyeball.size());
+  for (int y = 0; y < kSize; ++y)
+    for (int x = 0; x < kSize; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y * kSize + x);
+      if (!eyeball[i]) continue;
+      const auto& b = blobs[x < kSize / 2 ? 0 : 1];
+      iris[i] = std::hypot(x + 0.5 - b[0], y + 0.5 - b[1]) < 0.6 * b[2] ? 1 : 0;
+      sclera[i] = std::abs(x + 0.5 - b[0]) > 1.4 * b[2] ? 1 : 0;
+    }
+  ASSERT_GT(count(iris), 30u) << blobs[0][2] << " px half height";
+  ASSERT_GT(count(sclera), 30u) << blobs[0][2] << " px half height";
   render::Image img = offscreen().render(view, kSize, kSize);
   auto mean_lum = [&](const std::vector<std::uint8_t>& mask) {
     double sum = 0;
@@ -267,30 +314,54 @@ TEST_F(Offscreen, WritesPngFiles) {
   EXPECT_EQ(back.width, 64);
   EXPECT_EQ(back.height, 48);
   EXPECT_EQ(back.rgba, img.rgba);
-  EXPECT_THROW(render::write_png("/nonexistent-dir/x.png", img), InputError);
+  // A folder that cannot exist: its parent is a regular file.
+  const auto blocked = path.parent_path() / "a-file";
+  render::write_png(blocked, img);
+  EXPECT_THROW(render::write_png(blocked / "x.png", img), InputError);
 }
 
 TEST_F(Offscreen, FloatAndByteTexturesRenderAlike) {
-  // The same albedo given as linear floats instead of sRGB bytes.
-  render::Scene scene = generated_scene();
-  const render::TextureStack& a = scene.textures.albedo;
-  render::TextureStack f;
-  f.width = a.width;
-  f.height = a.height;
-  f.layers = a.layers;
-  f.channels = 4;
-  f.type = render::TexelType::F32;
-  f.f32.resize(a.u8.size());
-  for (std::size_t i = 0; i < a.u8.size(); ++i) {
-    const float s = a.u8[i] / 255.0f;
-    f.f32[i] = (i % 4 == 3) ? s : (s <= 0.04045f ? s / 12.92f : std::pow((s + 0.055f) / 1.055f, 2.4f));
+  // The same albedo as linear floats and as sRGB bytes (whichever the generated face has, the
+  // test builds the other).
+  const render::TextureStack& a = generated_scene().textures.albedo;
+  ASSERT_FALSE(a.empty());
+  auto to_linear = [](float s) { return s <= 0.04045f ? s / 12.92f : std::pow((s + 0.055f) / 1.055f, 2.4f); };
+  auto to_srgb = [](float l) {
+    l = std::clamp(l, 0.0f, 1.0f);
+    return l <= 0.0031308f ? 12.92f * l : 1.055f * std::pow(l, 1.0f / 2.4f) - 0.055f;
+  };
+  render::TextureStack bytes_stack = a, floats_stack = a;
+  const std::size_t n = a.texel_count() * static_cast<std::size_t>(a.channels);
+  auto is_alpha = [&](std::size_t i) { return a.channels == 4 && i % 4 == 3; };
+  if (a.type == render::TexelType::U8) {
+    ASSERT_EQ(a.space, render::ColorSpace::Srgb);
+    floats_stack.type = render::TexelType::F32;
+    floats_stack.space = render::ColorSpace::Linear;
+    floats_stack.u8.clear();
+    floats_stack.f32.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const float s = a.u8[i] / 255.0f;
+      floats_stack.f32[i] = is_alpha(i) ? s : to_linear(s);
+    }
+  } else {
+    bytes_stack.type = render::TexelType::U8;
+    bytes_stack.space = render::ColorSpace::Srgb;
+    bytes_stack.f32.clear();
+    bytes_stack.u8.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const float v = is_alpha(i) ? std::clamp(a.f32[i], 0.0f, 1.0f) : to_srgb(a.f32[i]);
+      bytes_stack.u8[i] = static_cast<std::uint8_t>(std::lround(v * 255.0f));
+    }
   }
-  const render::Image bytes = offscreen().render(front_view(), 128, 128);
-  render::SceneUpdate u;
-  u.textures = scene.textures;
-  u.textures->albedo = f;
-  offscreen().submit(u);
-  const render::Image floats = offscreen().render(front_view(), 128, 128);
+  auto render_with = [&](const render::TextureStack& albedo) {
+    render::SceneUpdate u;
+    u.textures = generated_scene().textures;
+    u.textures->albedo = albedo;
+    offscreen().submit(u);
+    return offscreen().render(front_view(), 128, 128);
+  };
+  const render::Image bytes = render_with(bytes_stack);
+  const render::Image floats = render_with(floats_stack);
   EXPECT_LE(differing_pixels(bytes, floats, 2), 128 * 128 / 100);
 }
 
