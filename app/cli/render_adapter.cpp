@@ -129,6 +129,8 @@ HeadState load_json_state(const face::FaceModel& model, const std::filesystem::p
   return s;
 }
 
+}  // namespace
+
 HeadState from_face_state(const face::FaceModel& model, const state::FaceState& fs, const std::string& source) {
   HeadState s = neutral_state(model);
   s.source = source;
@@ -150,8 +152,6 @@ HeadState from_face_state(const face::FaceModel& model, const state::FaceState& 
   s.seed = fs.seed;
   return s;
 }
-
-}  // namespace
 
 HeadState neutral_state(const face::FaceModel& model) {
   HeadState s;

@@ -20,6 +20,10 @@ class FaceModel;
 struct Topology;
 }  // namespace likeness::face
 
+namespace likeness::state {
+struct FaceState;
+}
+
 namespace likeness::render_adapter {
 
 /// What a render needs of a face: geometry coefficients and appearance parameters.
@@ -43,6 +47,11 @@ HeadState neutral_state(const face::FaceModel& model);
 /// "expression": [...] or {"name": weight}, "pose": [6], "appearance": {"name": value or [r, g, b]},
 /// "seed") or a FaceState saved as .safetensors. InputError naming the file and field at fault.
 HeadState load_state(const face::FaceModel& model, const std::filesystem::path& path);
+
+/// A HeadState from an in-memory face state (the studio's current state): identity, expression,
+/// pose, displacement, appearance by entry name, residuals, painted mask and seed. Tensors of
+/// the wrong size for `model` are ignored (the neutral value stays). `source` names it in messages.
+HeadState from_face_state(const face::FaceModel& model, const state::FaceState& state, const std::string& source = "");
 
 /// Vertex positions [V, 3] of a state (identity, expression, displacement, pose applied).
 at::Tensor state_vertices(const face::FaceModel& model, const HeadState& state);
