@@ -94,7 +94,7 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
   const at::Tensor one = at::ones({}, v.options());
   Pigments rows;
   //                    base  m+    m-          h+       h-              freckle         mole      age spot          lips       gums
-  rows.melanin = stack({cm, cm + dm, (cm - dm).clamp_min(1e-4), cm, cm, cm * 1.8 + 0.045, cm + 0.3, cm * 1.5 + 0.05, cm * 0.65, cm * 0.12});
+  rows.melanin = stack({cm, cm + dm, (cm - dm).clamp_min(1e-4), cm, cm, cm * 1.8 + 0.045, cm + 0.3, cm * 1.5 + 0.05, cm * 0.85, cm * 0.12});
   rows.hemoglobin = stack({ch, ch, ch, ch + dh, (ch - dh).clamp_min(1e-4), ch, ch, ch, lip_blood, 0.3 * one});
   rows.carotene = stack({base.carotene, base.carotene, base.carotene, base.carotene, base.carotene, base.carotene, base.carotene,
                          base.carotene, base.carotene + 1.0, 0.3 * one});

@@ -223,7 +223,7 @@ FieldSet build_skin_fields(const face::FaceModel& model, const face::RegionSet& 
     freckle_zone[i] = std::max({M("nose")[i], M("cheeks")[i], M("cheekbones")[i], 0.6f * M("forehead")[i], 0.3f * M("face")[i]});
     // Thin skin around the eyes shows darker (pigment, deoxygenated blood); nose tip, ears and
     // cheeks are more flushed; the mouth's surroundings slightly darker in pigmented skin.
-    rel_m[i] = 0.35f * M("under_eyes")[i] + 0.2f * M("eyelids")[i] + 0.12f * M("mouth_corners")[i] + 0.1f * M("ears")[i] -
+    rel_m[i] = 0.16f * M("under_eyes")[i] + 0.1f * M("eyelids")[i] + 0.12f * M("mouth_corners")[i] + 0.1f * M("ears")[i] -
                0.08f * M("neck")[i];
     rel_h[i] = 0.6f * M("nose_tip")[i] + 0.4f * M("nose_wings")[i] + 0.3f * cheek + 0.5f * M("ears")[i] + 0.25f * M("eyelids")[i] +
                0.15f * M("chin")[i] - 0.15f * M("neck")[i];
