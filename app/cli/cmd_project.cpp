@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/cli/cli.h"
+#include "app/cli/project_util.h"
 #include "engine/core/error.h"
 #include "engine/core/json_util.h"
 #include "engine/doc/document.h"
@@ -38,16 +39,6 @@ void print_position(const doc::Document& d, const std::string& verb, Output& out
   } else {
     *out.out << verb << " step " << s.id << " (" << doc::to_string(s.kind) << ": " << s.label << ") of " << d.step_count() << " in "
              << d.path().string() << "\n";
-  }
-}
-
-/// Opens a project; a damaged one gets the recover hint.
-doc::Document open_project(const std::string& path) {
-  try {
-    return doc::Document::open(path);
-  } catch (const doc::ProjectError& e) {
-    if (!e.recoverable()) throw;
-    throw InputError(std::string(e.what()) + " (`likeness recover " + path + " --out NEW.likeness` salvages the intact steps)");
   }
 }
 

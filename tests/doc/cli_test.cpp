@@ -15,14 +15,14 @@ namespace {
 namespace fs = std::filesystem;
 using likeness::Json;
 
-struct Run {
+struct CliRun {
   int code = 0;
   std::string out;
 };
 
-Run likeness_cli(const std::string& arguments) {
+CliRun likeness_cli(const std::string& arguments) {
   const std::string command = std::string(LIKENESS_BIN_DIR) + "/likeness " + arguments + " 2>&1";
-  Run r;
+  CliRun r;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return {-1, "popen failed"};
   std::array<char, 4096> buf;
@@ -52,7 +52,7 @@ TEST(ProjectCli, NewHistoryUndoRedoCheckout) {
   if (!have_assets()) GTEST_SKIP() << "ICT assets not installed";
   const fs::path dir = temp_dir("history");
   const std::string p = (dir / "head.likeness").string();
-  Run r = likeness_cli("new " + p + " --seed 5");
+  CliRun r = likeness_cli("new " + p + " --seed 5");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(likeness_cli("new " + p).code, 3) << "refuses to replace without --force";
 
@@ -125,7 +125,7 @@ TEST(ProjectCli, DamagedProjectsAndRecovery) {
   // Cut the footer and manifest off.
   const auto size = fs::file_size(p);
   fs::resize_file(p, size - 40);
-  Run r = likeness_cli("history " + p);
+  CliRun r = likeness_cli("history " + p);
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.out.find("head.likeness"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("likeness recover"), std::string::npos) << r.out;
@@ -150,14 +150,17 @@ TEST(ProjectCli, ExportEveryFormat) {
   ASSERT_EQ(likeness_cli("new " + p).code, 0);
   for (const std::string format : {"glb", "fbx", "obj"}) {
     const fs::path out = dir / format;
-    Run r = likeness_cli("export " + p + " --format " + format + " --preset unreal --resolution 128 --padding 4 --out " + out.string() +
+    CliRun r = likeness_cli("export " + p + " --format " + format + " --preset unreal --resolution 128 --padding 4 --out " + out.string() +
                          " --json");
     ASSERT_EQ(r.code, 0) << r.out;
     const Json j = Json::parse(r.out);
     EXPECT_TRUE(fs::exists(j["file"].get<std::string>())) << format;
     EXPECT_EQ(j["blendshapes"], 53);
     EXPECT_EQ(j["preset"], "unreal");
-    if (format != "glb") EXPECT_EQ(j["files"].size(), 19u) << "the main file and 18 PNG maps";
+    // The main file, 18 PNG maps (6 texture sets x albedo, normal, roughness), and OBJ's .mtl.
+    if (format == "fbx") EXPECT_EQ(j["files"].size(), 19u);
+    if (format == "obj") EXPECT_EQ(j["files"].size(), 20u);
+    if (format == "glb") EXPECT_EQ(j["files"].size(), 1u) << "self-contained";
   }
   EXPECT_EQ(likeness_cli("export " + p + " --format usdz --out " + dir.string()).code, 2);
   EXPECT_EQ(likeness_cli("export " + p + " --preset houdini --out " + dir.string()).code, 2);

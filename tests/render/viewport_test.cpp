@@ -11,7 +11,9 @@
 #include <QThread>
 #include <QVulkanInstance>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <mutex>
@@ -21,6 +23,9 @@
 #include "engine/face/face_model.h"
 #include "render/renderer.h"
 #include "tests/render/image_stats.h"
+#include "engine/core/error.h"
+#include "engine/state/face_state.h"
+#include "ui/viewport/viewport_scene.h"
 #include "ui/viewport/viewport_window.h"
 
 namespace likeness::test {
@@ -53,7 +58,7 @@ bool wait_for(const std::function<bool()>& done, int timeout_ms = 20000) {
 }
 
 render::Image grab(ui::ViewportWindow& w) {
-  QImage image = w.grab().rgbSwapped().convertToFormat(QImage::Format_RGBA8888);  // Qt 6.4 swaps R and B
+  const QImage image = w.screenshot();  // RGBA8888, red and blue in place
   render::Image out;
   out.width = image.width();
   out.height = image.height();
@@ -177,6 +182,91 @@ TEST_F(Viewport, LiveUpdatesFromAWorkerThreadAppear) {
   EXPECT_GT(centroid_x(mask, after.width), x0 + 4.0);
   const auto rgb = mean_rgb(after, [&](int x, int y) { return mask[static_cast<std::size_t>(y * after.width + x)] != 0; });
   EXPECT_GT(rgb[1], rgb[0] * 1.5);
+}
+
+
+TEST_F(Viewport, ScreenshotsKeepRedAndBlueInPlace) {
+  // A red head: the screenshot must show red, not blue (Qt 6.4's grab swaps them for BGRA).
+  ui::TextureTensors t;
+  t.albedo = at::zeros({8, 4, 4, 3}, at::kFloat);
+  t.albedo.select(3, 0).fill_(0.8f);
+  const std::uint64_t version = window_->submit(ui::update_from_tensors(*model_, at::Tensor(), t));
+  ASSERT_GT(version, 0u);
+  ASSERT_TRUE(wait_for([&] { return window_->applied_version() >= version; }));
+  const std::uint64_t f = window_->frames_drawn();
+  ASSERT_TRUE(wait_for([&] { return window_->frames_drawn() > f; }));
+  const render::Image img = grab(*window_);
+  const auto mask = head_mask(img);
+  const auto rgb = mean_rgb(img, [&](int x, int y) { return mask[static_cast<std::size_t>(y * img.width + x)] != 0; });
+  EXPECT_GT(rgb[0], 1.5 * rgb[2]);
+  EXPECT_GT(rgb[0], 1.5 * rgb[1]);
+}
+
+TEST_F(Viewport, CurrentSceneMergesSubmittedUpdates) {
+  at::Tensor v = model_->vertices(model_->zero_identity());
+  v.select(1, 1).add_(2.0);
+  const auto before = window_->current_scene();
+  ASSERT_TRUE(before.has_value());
+  window_->submit(ui::update_from_tensors(*model_, v));
+  const auto after = window_->current_scene();
+  ASSERT_TRUE(after.has_value());
+  ASSERT_EQ(after->mesh.positions.size(), before->mesh.positions.size());
+  EXPECT_NEAR(after->mesh.positions[1], before->mesh.positions[1] + 2.0f, 1e-4f);
+  EXPECT_EQ(after->mesh.indices, before->mesh.indices);
+}
+
+TEST(ViewportScene, SceneFromAFaceStateCarriesGeometryTexturesAndPaintedMask) {
+  auto model = face::FaceModel::load_default();
+  state::FaceState fs = state::FaceState::neutral(model->identity_count(), model->expression_count(), model->vertex_count());
+  fs.identity[0] = 2.0f;
+  fs.painted_mask = at::zeros({model->vertex_count()}, at::kFloat);
+  fs.painted_mask.narrow(0, 0, 100).fill_(1.0f);
+  const render::Scene scene = ui::scene_from_state(model, fs, 64);
+  EXPECT_NO_THROW(scene.mesh.validate());
+  EXPECT_NO_THROW(scene.textures.validate());
+  ASSERT_EQ(scene.overlays.painted.size(), scene.mesh.vertex_count());
+  float painted = 0.0f;
+  for (float p : scene.overlays.painted) painted += p;
+  EXPECT_GT(painted, 99.0f);
+  // The identity moved the head away from the mean.
+  const render::Scene mean = render_adapter::make_scene(model, render_adapter::neutral_state(*model), 64);
+  ASSERT_EQ(mean.mesh.positions.size(), scene.mesh.positions.size());
+  double moved = 0;
+  for (std::size_t i = 0; i < mean.mesh.positions.size(); ++i) moved = std::max(moved, std::abs(static_cast<double>(mean.mesh.positions[i] - scene.mesh.positions[i])));
+  EXPECT_GT(moved, 0.05);
+  // update_from_state without textures carries geometry only.
+  const render::SceneUpdate u = ui::update_from_state(model, fs, false, 64);
+  ASSERT_TRUE(u.geometry.has_value());
+  EXPECT_EQ(u.geometry->positions, scene.mesh.positions);
+  EXPECT_FALSE(u.textures.has_value());
+}
+
+TEST(ViewportScene, UpdatesFromTensorsCheckShapesAndAddLashCoverage) {
+  auto model = face::FaceModel::load_default();
+  EXPECT_THROW(ui::update_from_tensors(*model, at::zeros({10, 3})), InputError);
+  ui::TextureTensors bad;
+  bad.albedo = at::zeros({8, 4, 5, 3});
+  EXPECT_THROW(ui::update_from_tensors(*model, at::Tensor(), bad), InputError);
+  ui::TextureTensors t;
+  t.albedo = at::full({8, 256, 256, 3}, 0.5f);
+  t.normal = at::zeros({8, 256, 256, 3});
+  t.normal.select(3, 2).fill_(1.0f);
+  t.roughness = at::full({8, 256, 256, 1}, 0.4f);
+  const render::SceneUpdate u = ui::update_from_tensors(*model, model->vertices(model->zero_identity()), t);
+  ASSERT_TRUE(u.geometry.has_value());
+  ASSERT_TRUE(u.textures.has_value());
+  EXPECT_EQ(u.textures->albedo.channels, 4);
+  const auto& a = u.textures->albedo;
+  const std::size_t tile = static_cast<std::size_t>(a.width) * static_cast<std::size_t>(a.height) * 4;
+  float face_alpha = 1.0f, lash_min = 1.0f, lash_max = 0.0f;
+  for (std::size_t i = 3; i < tile; i += 4) face_alpha = std::min(face_alpha, a.f32[i]);
+  for (std::size_t i = 6 * tile + 3; i < 7 * tile; i += 4) {
+    lash_min = std::min(lash_min, a.f32[i]);
+    lash_max = std::max(lash_max, a.f32[i]);
+  }
+  EXPECT_EQ(face_alpha, 1.0f);  // opaque skin
+  EXPECT_LT(lash_min, 0.1f);    // gaps between strands ...
+  EXPECT_GT(lash_max, 0.5f);    // ... and strands
 }
 
 }  // namespace

@@ -1,9 +1,15 @@
+#include <vulkan/vulkan.h>  // with prototypes, before Qt's Vulkan headers
+
 #include "ui/viewport/viewport_renderer.h"
 
+#include <QVulkanDeviceFunctions>
 #include <QVulkanInstance>
+
+#include <algorithm>
 
 #include "render/device.h"
 #include "render/renderer.h"
+#include "ui/viewport/viewport_overlay.h"
 #include "ui/viewport/viewport_window.h"
 
 namespace likeness::ui {
@@ -27,6 +33,10 @@ void ViewportRenderer::initSwapChainResources() {}
 void ViewportRenderer::releaseSwapChainResources() {}
 
 void ViewportRenderer::releaseResources() {
+  if (overlay_) {
+    overlay_->release();
+    overlay_ = nullptr;
+  }
   window_->detach();
   renderer_.reset();
   device_.reset();
@@ -36,6 +46,26 @@ void ViewportRenderer::startNextFrame() {
   const QSize size = window_->swapChainImageSize();
   const VkExtent2D extent{static_cast<std::uint32_t>(size.width()), static_cast<std::uint32_t>(size.height())};
   VkCommandBuffer cmd = window_->currentCommandBuffer();
+
+  // The overlay set on the window, initialized on this device the first time it is drawn.
+  ViewportOverlay* overlay = window_->overlay_;
+  if (overlay != overlay_) {
+    if (overlay_) overlay_->release();
+    overlay_ = nullptr;
+    if (overlay) {
+      OverlayContext c;
+      c.instance = window_->vulkanInstance()->vkInstance();
+      c.physical_device = window_->physicalDevice();
+      c.device = window_->device();
+      c.queue = window_->graphicsQueue();
+      c.queue_family = window_->graphicsQueueFamilyIndex();
+      c.render_pass = window_->defaultRenderPass();
+      c.samples = window_->sampleCountFlagBits();
+      c.image_count = static_cast<std::uint32_t>(std::max(2, window_->swapChainImageCount()));
+      overlay->init(c);
+      overlay_ = overlay;
+    }
+  }
 
   render::ViewOptions view = window_->view_;
   if (!window_->framed_ && renderer_->has_scene() && size.height() > 0) {
@@ -57,9 +87,22 @@ void ViewportRenderer::startNextFrame() {
   rp.renderArea.extent = extent;
   rp.clearValueCount = window_->sampleCountFlagBits() > VK_SAMPLE_COUNT_1_BIT ? 3 : 2;
   rp.pClearValues = clears;
-  vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+  // Qt's headers declare Vulkan without prototypes (VK_NO_PROTOTYPES): go through its table.
+  QVulkanDeviceFunctions* f = window_->vulkanInstance()->deviceFunctions(window_->device());
+  f->vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
   renderer_->record_draw(cmd);
-  vkCmdEndRenderPass(cmd);
+  if (overlay_ && overlay_->visible()) {
+    const render::UploadStats stats = renderer_->upload_stats();
+    OverlayFrame frame;
+    frame.width = extent.width;
+    frame.height = extent.height;
+    frame.device_pixel_ratio = window_->devicePixelRatio();
+    frame.last_upload_ms = stats.last_pack_ms + stats.last_record_ms;
+    frame.updates = stats.updates;
+    frame.last_upload_bytes = stats.last_bytes;
+    overlay_->record(cmd, frame);
+  }
+  f->vkCmdEndRenderPass(cmd);
 
   window_->frameReady();
   window_->frame_recorded(renderer_->applied_version());

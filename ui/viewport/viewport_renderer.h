@@ -14,6 +14,7 @@ class Renderer;
 namespace likeness::ui {
 
 class ViewportWindow;
+class ViewportOverlay;
 
 class ViewportRenderer : public QVulkanWindowRenderer {
 public:
@@ -31,6 +32,7 @@ private:
   std::unique_ptr<render::Device> device_;
   std::unique_ptr<render::Renderer> renderer_;
   std::uint64_t serial_ = 0;
+  ViewportOverlay* overlay_ = nullptr;  ///< the overlay initialized on this device
 };
 
 }  // namespace likeness::ui

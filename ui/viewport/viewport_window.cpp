@@ -4,6 +4,11 @@
 #include <QMouseEvent>
 #include <QWheelEvent>
 
+#include <algorithm>
+
+#include <glm/gtc/matrix_inverse.hpp>
+#include <glm/glm.hpp>
+
 #include "render/renderer.h"
 #include "ui/viewport/viewport_renderer.h"
 
@@ -73,6 +78,48 @@ render::ViewOptions ViewportWindow::view_options() const {
   return v;
 }
 
+QImage ViewportWindow::screenshot() {
+  QImage image = grab();
+  const VkFormat f = colorFormat();
+  if (f == VK_FORMAT_B8G8R8A8_UNORM || f == VK_FORMAT_B8G8R8A8_SRGB) image = image.rgbSwapped();
+  return image.convertToFormat(QImage::Format_RGBA8888);
+}
+
+std::optional<render::Scene> ViewportWindow::current_scene() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return scene_;
+}
+
+std::optional<render::Mesh> ViewportWindow::current_mesh() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!scene_) return std::nullopt;
+  return scene_->mesh;
+}
+
+void ViewportWindow::set_overlay(ViewportOverlay* overlay) {
+  overlay_ = overlay;
+  requestUpdate();
+}
+
+void ViewportWindow::set_tool(ViewportTool tool) {
+  tool_ = tool;
+  painting_ = false;
+  setCursor(tool == ViewportTool::Paint ? Qt::CrossCursor : Qt::ArrowCursor);
+}
+
+std::pair<glm::vec3, glm::vec3> ViewportWindow::ray_at(const QPointF& position) const {
+  const float w = std::max(1.0f, static_cast<float>(width())), h = std::max(1.0f, static_cast<float>(height()));
+  const render::Camera& camera = controller_.camera();
+  const glm::mat4 inverse = glm::inverse(camera.projection(w / h) * camera.view());
+  // Vulkan clip space: x right, y down, depth 0 (near) .. 1 (far).
+  const float x = 2.0f * static_cast<float>(position.x()) / w - 1.0f;
+  const float y = 2.0f * static_cast<float>(position.y()) / h - 1.0f;
+  glm::vec4 near_point = inverse * glm::vec4(x, y, 0.0f, 1.0f);
+  glm::vec4 far_point = inverse * glm::vec4(x, y, 1.0f, 1.0f);
+  const glm::vec3 a = glm::vec3(near_point) / near_point.w, b = glm::vec3(far_point) / far_point.w;
+  return {a, glm::normalize(b - a)};
+}
+
 void ViewportWindow::frame(render::ViewPreset preset) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!renderer_ || !renderer_->has_scene()) return;
@@ -91,13 +138,34 @@ void ViewportWindow::frame_recorded(std::uint64_t applied) {
 void ViewportWindow::mousePressEvent(QMouseEvent* event) {
   last_pos_ = event->position();
   const bool shift = event->modifiers() & Qt::ShiftModifier;
+  if (tool_ == ViewportTool::Paint) {
+    if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::AltModifier)) {
+      painting_ = true;
+      Q_EMIT paintStroke(event->position(), 0);
+      return;
+    }
+    if (event->button() == Qt::RightButton || event->button() == Qt::LeftButton) {
+      drag_ = DragMode::Orbit;
+      return;
+    }
+  }
   if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && shift)) drag_ = DragMode::Pan;
   else if (event->button() == Qt::LeftButton) drag_ = DragMode::Orbit;
 }
 
-void ViewportWindow::mouseReleaseEvent(QMouseEvent*) { drag_ = DragMode::None; }
+void ViewportWindow::mouseReleaseEvent(QMouseEvent* event) {
+  if (painting_ && event->button() == Qt::LeftButton) {
+    painting_ = false;
+    Q_EMIT paintStroke(event->position(), 2);
+  }
+  drag_ = DragMode::None;
+}
 
 void ViewportWindow::mouseMoveEvent(QMouseEvent* event) {
+  if (painting_) {
+    Q_EMIT paintStroke(event->position(), 1);
+    return;
+  }
   if (drag_ == DragMode::None) return;
   const QPointF d = event->position() - last_pos_;
   last_pos_ = event->position();

@@ -8,6 +8,7 @@
 //
 // Lifetime: the QVulkanInstance must outlive the window; call destroy() on the window before the
 // instance goes away (Qt 6.4: otherwise the surface dies before its swapchain).
+#include <QImage>
 #include <QVulkanWindow>
 
 #include <atomic>
@@ -27,6 +28,13 @@ class Renderer;
 namespace likeness::ui {
 
 class ViewportRenderer;
+class ViewportOverlay;
+
+/// What the left mouse button does.
+enum class ViewportTool {
+  Navigate,  ///< orbit (shift: pan)
+  Paint,     ///< paintStroke() events; orbit with alt + left or the right button
+};
 
 struct ViewportOptions {
   int samples = 4;            ///< MSAA samples (lowered to what the device supports)
@@ -58,6 +66,27 @@ public:
   void set_view_options(const render::ViewOptions& options);
   render::ViewOptions view_options() const;
 
+  /// The window's last frame as shown (window size, RGB in the right order whatever the
+  /// swapchain format; Qt 6.4's grab() swaps red and blue for BGRA swapchains). GUI thread; the
+  /// window must be exposed. For other sizes render current_scene() with render::OffscreenRenderer.
+  QImage screenshot();
+
+  /// A copy of the scene shown, with every submitted update merged in (empty before set_scene).
+  std::optional<render::Scene> current_scene() const;
+  /// The mesh shown (positions and triangles of the latest update), without the textures.
+  std::optional<render::Mesh> current_mesh() const;
+
+  /// Something drawn over the head every frame (not owned; must outlive the window or be unset).
+  void set_overlay(ViewportOverlay* overlay);
+  ViewportOverlay* overlay() const { return overlay_; }
+
+  void set_tool(ViewportTool tool);
+  ViewportTool tool() const { return tool_; }
+
+  /// The camera ray through a point of the window (logical pixels): origin and unit direction, in
+  /// the head's coordinates (cm).
+  std::pair<glm::vec3, glm::vec3> ray_at(const QPointF& position) const;
+
   CameraController& camera_controller() { return controller_; }
   /// Frames the head from a preset.
   void frame(render::ViewPreset preset);
@@ -65,6 +94,8 @@ public:
 Q_SIGNALS:
   /// A frame was recorded (GUI thread).
   void frameDrawn(quint64 frame);
+  /// Paint tool: the left button went down (phase 0), moved (1) or up (2) at `position`.
+  void paintStroke(QPointF position, int phase);
 
 protected:
   void mousePressEvent(QMouseEvent* event) override;
@@ -91,6 +122,9 @@ private:
   std::optional<render::Scene> scene_;
   render::Renderer* renderer_ = nullptr;
 
+  ViewportOverlay* overlay_ = nullptr;
+  ViewportTool tool_ = ViewportTool::Navigate;
+  bool painting_ = false;
   DragMode drag_ = DragMode::None;
   QPointF last_pos_;
   std::atomic<std::uint64_t> applied_version_{0};

@@ -1,0 +1,124 @@
+#pragma once
+// An optimization session: runs a schedule of stages over a FaceState, asking its guidances for
+// losses or gradients each step, stepping Adam on the stage's variables, keeping them in range,
+// keeping the best-scoring state of the final stage, and reporting progress with snapshots.
+// Generation starts from a (warm-started) state; an edit starts from the current state and adds
+// the UV-domain consistency terms. See docs/guidance.md.
+#include <ATen/core/Tensor.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/guidance/context.h"
+#include "engine/guidance/guidance.h"
+#include "engine/optim/consistency.h"
+#include "engine/optim/schedule.h"
+#include "engine/state/face_state.h"
+
+namespace likeness::appearance {
+class AppearanceSchema;
+}
+
+namespace likeness::optim {
+
+class JobControl;
+
+enum class EditScope { Geometry, Texture, Both };
+const char* to_string(EditScope scope);
+/// "geometry", "texture" or "both"; InputError naming the word otherwise.
+EditScope edit_scope_from_string(const std::string& word);
+
+/// What makes a session an edit: the consistency weights (1 = keep) and the scope.
+struct EditSetup {
+  EditScope scope = EditScope::Both;
+  at::Tensor vertex_weights;  ///< [V] W per vertex; the local geometry delta acts through 1 - W
+  at::Tensor uv_weights;      ///< [8, R, R] W per texel at the working resolution
+  /// Attention used for the running update each step ([8, R, R] in [0, 1]), or undefined.
+  at::Tensor uv_attention;
+  double texture_consistency = 2000.0;  ///< weight of mean(W (T - T0)^2) on the albedo
+  double geometry_consistency = 200.0;  ///< weight of mean(W (P - P0)^2) on the UV position map (cm)
+  /// [P] 1 for the appearance entries the edit may change, 0 for the frozen ones (undefined: all).
+  at::Tensor appearance_mask;
+  /// Whether the expression weights are free (an edit naming an expression); otherwise frozen so
+  /// that nothing outside the edited region moves.
+  bool optimize_expression = false;
+};
+
+struct SessionOptions {
+  Schedule schedule = Schedule::generation();
+  int snapshot_every = 5;  ///< steps between snapshots (and at every stage end)
+  int residual_resolution = 128;  ///< side of the free residual textures the session optimizes
+  /// Convergence: a stage ends early once its loss improved by less than `tolerance` (relative,
+  /// plus 1e-6 absolute) over the last `patience` steps. patience 0: always run every step.
+  int patience = 6;
+  double tolerance = 2e-3;
+};
+
+/// A complete state at some step, for the viewport.
+struct Snapshot {
+  int step = 0;
+  guidance::Stage stage = guidance::Stage::Geometry;
+  at::Tensor vertices;  ///< [V, 3] detached
+  state::FaceState state;
+};
+
+struct Progress {
+  int step = 0;         ///< 1-based, over the whole schedule; 0: the start state (first preview)
+  int total_steps = 0;
+  guidance::Stage stage = guidance::Stage::Geometry;
+  double loss = 0;
+  std::vector<guidance::Term> terms;
+  std::shared_ptr<const Snapshot> snapshot;  ///< set on snapshot steps
+  double elapsed_seconds = 0;
+};
+
+using ProgressCallback = std::function<void(const Progress&)>;
+
+struct SessionResult {
+  state::FaceState state;  ///< the best state of the final stage
+  double loss = 0;         ///< its objective
+  int best_step = 0;
+  int steps_run = 0;         ///< fewer than the schedule's when stages converged early
+  double seconds = 0;
+  std::vector<guidance::Term> terms;  ///< of the best step
+};
+
+class Session {
+public:
+  Session(std::shared_ptr<const guidance::Resources> resources, SessionOptions options);
+
+  /// Replaces the guidances; a running session picks the new ones up at its next step (a prompt
+  /// changed mid-run), keeping its variables and stage.
+  void set_guidances(std::vector<std::shared_ptr<guidance::Guidance>> guidances);
+
+  /// Runs the schedule from `start`. With `edit` the session is an edit (consistency terms, local
+  /// geometry delta). `control` (may be null) provides pause/cancel checkpoints: a cancellation
+  /// throws CancelledError and leaves `start` untouched.
+  SessionResult run(const state::FaceState& start, const EditSetup* edit, JobControl* control,
+                    const ProgressCallback& progress);
+
+private:
+  std::vector<std::shared_ptr<guidance::Guidance>> current_guidances();
+  bool converged(const std::vector<double>& losses) const;
+  state::FaceState make_state(const state::FaceState& start, const guidance::FaceVariables& vars, bool is_edit) const;
+
+  std::shared_ptr<const guidance::Resources> resources_;
+  SessionOptions options_;
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<guidance::Guidance>> guidances_;
+};
+
+/// UV position map of vertices on the skin tiles (0 and 1) at `resolution`: [2, R, R, 3], for the
+/// geometry consistency term. Differentiable w.r.t. `vertices`.
+at::Tensor uv_position_map(const guidance::Resources& resources, const at::Tensor& vertices, int resolution);
+
+/// The state's appearance as a vector in `schema` order: entries matched by name, missing ones
+/// at their defaults, all clamped to range.
+at::Tensor appearance_from_state(const appearance::AppearanceSchema& schema, const state::FaceState& state);
+/// Stores a vector in `schema` order into the state (values and entry names).
+void store_appearance(const appearance::AppearanceSchema& schema, const at::Tensor& values, state::FaceState& state);
+
+}  // namespace likeness::optim
