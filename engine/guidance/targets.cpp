@@ -88,6 +88,7 @@ ResolvedTargets resolve_targets(const text::ParseResult& parsed, const face::Pop
     r.id = a.id;
     r.weight = a.weight;
     r.phrase = a.source.phrase;
+    r.prior = a.source.prior;
     auto it = current.appearance.find(a.id);
     if (a.color) {
       r.value = {a.color->r, a.color->g, a.color->b};

@@ -40,6 +40,7 @@ struct ResolvedAppearance {
   std::vector<double> value;  ///< 1 value (scalar) or 3 (colour, sRGB in [0, 1])
   double weight = 1;
   std::string phrase;
+  bool prior = false;  ///< implied by a sex, age or ancestry word
 };
 
 struct ResolvedExpression {

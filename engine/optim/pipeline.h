@@ -19,6 +19,10 @@
 #include "engine/state/face_state.h"
 #include "engine/text/parse_result.h"
 
+namespace likeness::face {
+class FaceModel;
+}
+
 namespace likeness::optim {
 
 class JobControl;
@@ -57,6 +61,9 @@ struct Outcome {
   at::Tensor vertex_weights;  ///< edits: consistency weights per vertex [V] (1 = kept)
   at::Tensor uv_weights;      ///< edits: consistency weights per texel [8, R, R]
 };
+
+/// A per-vertex map [V] baked into every used UV tile: [8, R, R] (seams dilated by 4 texels).
+at::Tensor bake_vertex_map(const face::FaceModel& model, const at::Tensor& per_vertex, int resolution);
 
 class Pipeline {
 public:
@@ -108,6 +115,10 @@ public:
   at::Tensor preview(const state::FaceState& state, int size, const std::vector<double>& yaws = {0.0, 35.0, 90.0}) const;
 
 private:
+  /// Fills the edit's warm start: expression targets, and the local identity delta from one exact
+  /// Gauss-Newton step on the linearized measurement targets (needs setup.geometry_form).
+  void edit_warm_start(const state::FaceState& current, const guidance::ResolvedTargets& targets, EditSetup& setup) const;
+
   std::shared_ptr<const guidance::Resources> resources_;
   PipelineOptions options_;
 };

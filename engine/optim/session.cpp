@@ -106,25 +106,85 @@ bool uses_appearance(const StageSpec& spec, const EditSetup* edit) {
 
 }  // namespace
 
-at::Tensor uv_position_map(const guidance::Resources& resources, const at::Tensor& vertices, int resolution) {
+namespace {
+
+// UV rasters of the skin tiles (0 and 1) per model and resolution, built once.
+const std::vector<face::UvRaster>& skin_rasters(const face::FaceModel& model, int resolution) {
   static std::mutex mutex;
   static std::map<std::pair<const face::FaceModel*, int>, std::vector<face::UvRaster>> cache;
-  std::vector<face::UvRaster>* rasters = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto key = std::make_pair(resources.model.get(), resolution);
-    auto it = cache.find(key);
-    if (it == cache.end()) {
-      std::vector<face::UvRaster> r;
-      for (int tile : {0, 1}) r.push_back(face::rasterize_uv(resources.model->topology(), tile, resolution));
-      it = cache.emplace(key, std::move(r)).first;
-    }
-    rasters = &it->second;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto key = std::make_pair(&model, resolution);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    std::vector<face::UvRaster> r;
+    for (int tile : {0, 1}) r.push_back(face::rasterize_uv(model.topology(), tile, resolution));
+    it = cache.emplace(key, std::move(r)).first;
   }
+  return it->second;
+}
+
+}  // namespace
+
+at::Tensor uv_position_map(const guidance::Resources& resources, const at::Tensor& vertices, int resolution) {
   std::vector<at::Tensor> maps;
-  for (const face::UvRaster& r : *rasters)
+  for (const face::UvRaster& r : skin_rasters(*resources.model, resolution))
     maps.push_back(face::bake_vertex_attribute(r, resources.model->topology(), vertices));
   return at::stack(maps, 0);
+}
+
+at::Tensor geometry_consistency_form(const guidance::Resources& resources, const at::Tensor& local_mask,
+                                     const at::Tensor& uv_weights, const std::vector<std::int64_t>& expressions) {
+  at::NoGradGuard guard;
+  const face::FaceModel& model = *resources.model;
+  const int resolution = static_cast<int>(uv_weights.size(1)) / 2;
+  const long k = model.identity_count();
+  const long ne = static_cast<long>(expressions.size());
+  const long x = k + ne;
+  const at::Tensor mask = local_mask.to(at::kFloat).contiguous();
+  const at::Tensor expression_basis =
+      ne > 0 ? model.expression_basis().index_select(0, at::tensor(expressions, at::kLong)).permute({1, 0, 2}).contiguous()
+             : at::Tensor();  // [V, ne, 3]
+  const at::Tensor identity_basis = model.identity_basis().permute({1, 0, 2});  // [V, K, 3]
+  const at::Tensor w_all = at::upsample_bilinear2d(uv_weights.slice(0, 0, 2).to(at::kFloat).unsqueeze(1), {resolution, resolution}, false)
+                               .squeeze(1)
+                               .clamp(0, 1);  // [2, r, r]
+  // Rows of J interpolate the vertex displacement of each variable at a texel: J_t = sum_k b_k
+  // D[corner_k]. Identity columns are non-zero only where a corner lies in the local mask, and
+  // such texels with W > 0 form the soft border of the edit; expression columns are non-zero on
+  // every covered texel. So the identity block comes from the border only.
+  at::Tensor q = at::zeros({x, x}, at::kFloat);
+  const auto& rasters = skin_rasters(model, resolution);
+  for (std::size_t tile = 0; tile < rasters.size(); ++tile) {
+    const at::Tensor tri = rasters[tile].triangle.reshape({-1});
+    const at::Tensor bary = rasters[tile].barycentric.reshape({-1, 3}).to(at::kFloat);
+    const at::Tensor w = w_all[static_cast<long>(tile)].reshape({-1});
+    const at::Tensor covered = (tri >= 0) & (w > 0);
+    const at::Tensor corners = model.topology().triangles.index_select(0, tri.clamp_min(0));  // [T, 3]
+    const at::Tensor in_mask = std::get<0>(mask.index_select(0, corners.reshape({-1})).reshape({-1, 3}).max(1)) > 0;
+    auto rows = [&](const at::Tensor& select, const at::Tensor& basis) {  // [n * 3, X_basis] weighted by sqrt(W)
+      const at::Tensor idx = select.nonzero().squeeze(1);
+      const at::Tensor c = corners.index_select(0, idx), b = bary.index_select(0, idx);
+      at::Tensor j = at::zeros({idx.size(0), basis.size(1), 3}, at::kFloat);
+      for (int corner = 0; corner < 3; ++corner)
+        j += basis.index_select(0, c.select(1, corner)) * b.select(1, corner).view({-1, 1, 1});
+      return (j * w.index_select(0, idx).sqrt().view({-1, 1, 1})).permute({0, 2, 1}).reshape({-1, basis.size(1)});
+    };
+    const at::Tensor border = covered & in_mask;
+    if (border.any().item<bool>()) {
+      at::Tensor masked_identity = identity_basis * mask.view({-1, 1, 1});
+      at::Tensor basis = ne > 0 ? at::cat({masked_identity, expression_basis}, 1) : masked_identity;
+      const at::Tensor j = rows(border, basis);
+      q.add_(at::matmul(j.t(), j));
+    }
+    if (ne > 0) {
+      const at::Tensor rest = covered & ~in_mask;
+      if (rest.any().item<bool>()) {
+        const at::Tensor j = rows(rest, expression_basis);
+        q.slice(0, k, x).slice(1, k, x).add_(at::matmul(j.t(), j));
+      }
+    }
+  }
+  return q / static_cast<double>(2L * resolution * resolution * 3);
 }
 
 Session::Session(std::shared_ptr<const guidance::Resources> resources, SessionOptions options)
@@ -156,6 +216,15 @@ bool Session::converged(const std::vector<double>& losses) const {
 SessionResult Session::run(const state::FaceState& start, const EditSetup* edit, JobControl* control,
                            const ProgressCallback& progress) {
   const auto t0 = std::chrono::steady_clock::now();
+  SessionResult result;
+  result.loss = std::numeric_limits<double>::infinity();
+  auto lap = t0;
+  // Adds the time since the last call to a phase.
+  auto charge = [&](const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    result.phase_seconds[phase] += std::chrono::duration<double>(now - lap).count();
+    lap = now;
+  };
   const guidance::Resources& res = *resources_;
   const appearance::AppearanceSchema& schema = *res.schema;
   start.validate("the session's start state");
@@ -180,8 +249,10 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
 
   at::Tensor uv_open;      // [8, r, r, 1] where texture edits may act (edits only)
   at::Tensor uv_weights;   // [8, R, R] consistency weights at the working resolution
-  at::Tensor uv_weights_geometry;
-  at::Tensor texture_reference, position_reference;
+  at::Tensor texture_reference;
+  at::Tensor geometry_form;        // [X, X]: the geometry consistency as x^T Q x
+  at::Tensor expression_reference;  // the start's expression (x's expression part is e - e0)
+  at::Tensor free_expression_index;  // the expressions an edit may change
   if (edit) {
     if (!edit->vertex_weights.defined() || !edit->uv_weights.defined())
       throw InputError("an edit needs vertex and UV consistency weights");
@@ -190,24 +261,37 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
     uv_weights = edit->uv_weights.detach().to(at::kFloat).clamp(0, 1);
     at::Tensor open = (1 - uv_weights).unsqueeze(1);  // [8, 1, R, R]
     uv_open = at::upsample_bilinear2d(open, {residual_res, residual_res}, false).permute({0, 2, 3, 1}).contiguous();
-    // References: the start's textures and UV position map.
-    guidance::FaceVariables ref = vars;
-    ref.albedo_residual = base_albedo;
-    ref.normal_residual = base_normal;
-    guidance::GuidanceContext ctx(resources_, ref, Stage::Edit, 0, 1);
-    texture_reference = ctx.textures().albedo.detach();
-    const int pos_res = static_cast<int>(uv_weights.size(1)) / 2;
-    position_reference = uv_position_map(res, ctx.vertices().detach(), pos_res);
-    at::Tensor w01 = uv_weights.slice(0, 0, 2).unsqueeze(1);
-    uv_weights_geometry = at::upsample_bilinear2d(w01, {pos_res, pos_res}, false).squeeze(1);
+    // Texture reference: the start's albedo.
+    if (edit->scope != EditScope::Geometry) {
+      guidance::FaceVariables ref = vars;
+      ref.albedo_residual = base_albedo;
+      ref.normal_residual = base_normal;
+      guidance::GuidanceContext ctx(resources_, ref, Stage::Edit, 0, 1);
+      texture_reference = ctx.textures().albedo.detach();
+    }
+    if (edit->scope != EditScope::Texture && edit->geometry_consistency > 0) {
+      geometry_form = edit->geometry_form.defined()
+                          ? edit->geometry_form.to(at::kFloat)
+                          : geometry_consistency_form(res, vars.local_mask, uv_weights, {});
+      expression_reference = vars.expression.clone();
+      // A form with more rows than identity modes also holds the free expressions, in order.
+      if (geometry_form.size(0) > vars.identity.size(0)) {
+        if (geometry_form.size(0) != vars.identity.size(0) + static_cast<long>(edit->free_expressions.size()))
+          throw InputError("the edit's geometry form does not match its free expressions");
+        free_expression_index = at::tensor(edit->free_expressions, at::kLong);
+      }
+    }
+    // Warm start values (the references above are the start's).
+    if (edit->warm_local_identity.defined()) vars.local_identity = edit->warm_local_identity.detach().to(at::kFloat).clone();
+    if (edit->warm_expression.defined()) vars.expression = edit->warm_expression.detach().to(at::kFloat).clamp(0, 1).clone();
+    if (edit->warm_appearance.defined()) vars.appearance = edit->warm_appearance.detach().to(at::kFloat).clone();
   }
 
   const at::Tensor lower = schema.lower_bounds().to(at::kFloat);
   const at::Tensor upper = schema.upper_bounds().to(at::kFloat);
   const at::Tensor range = (upper - lower).clamp_min(1e-6);
 
-  SessionResult result;
-  result.loss = std::numeric_limits<double>::infinity();
+  charge("setup");
   const int total = options_.schedule.total_steps();
   int step = 0;
   const std::size_t last_stage = options_.schedule.stages.size() - 1;
@@ -258,9 +342,14 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
         vars.identity.requires_grad_(true);
         slots.push_back(slot(&vars.identity, spec.lr_identity));
       }
-      if (!edit || edit->optimize_expression) {
+      if (!edit) {
         vars.expression.requires_grad_(true);
         slots.push_back(slot(&vars.expression, spec.lr_expression));
+      } else if (!edit->free_expressions.empty()) {
+        at::Tensor free = at::zeros_like(vars.expression);
+        free.index_fill_(0, at::tensor(edit->free_expressions, at::kLong), 1.0);
+        vars.expression.requires_grad_(true);
+        slots.push_back(slot(&vars.expression, spec.lr_expression, {}, free));
       }
     }
     if (looks) {
@@ -276,6 +365,7 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
     std::vector<double> stage_losses;
     for (int s = 0; s < spec.steps; ++s) {
       if (control) control->checkpoint();
+      lap = std::chrono::steady_clock::now();
       ++step;
       guidance::FaceVariables step_vars = vars;
       at::Tensor a_delta = edit ? albedo_delta * uv_open : albedo_delta;
@@ -294,19 +384,23 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
         for (auto& t : r.terms) terms.push_back(t);
         for (auto& p : r.gradients) gradients.push_back(p);
       }
+      charge("guidance");
       if (edit) {
         if (looks && edit->texture_consistency > 0) {
           at::Tensor c = consistency_loss(ctx.textures().albedo, texture_reference, uv_weights) * edit->texture_consistency;
           terms.push_back({"texture_consistency", c.item<double>()});
           loss = loss + c;
         }
-        if (geometry && edit->geometry_consistency > 0) {
-          at::Tensor pos = uv_position_map(res, ctx.vertices(), static_cast<int>(position_reference.size(1)));
-          at::Tensor c = consistency_loss(pos, position_reference, uv_weights_geometry) * edit->geometry_consistency;
+        if (geometry && geometry_form.defined()) {
+          at::Tensor x = vars.local_identity;
+          if (free_expression_index.defined())
+            x = at::cat({x, (vars.expression - expression_reference).index_select(0, free_expression_index)});
+          at::Tensor c = at::dot(x, at::mv(geometry_form, x)) * edit->geometry_consistency;
           terms.push_back({"geometry_consistency", c.item<double>()});
           loss = loss + c;
         }
       }
+      charge("consistency");
       const double loss_value = loss.item<double>();
       if (!std::isfinite(loss_value)) throw std::runtime_error("the optimization diverged (loss is not finite)");
       stage_losses.push_back(loss_value);
@@ -322,6 +416,7 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
       if (loss.requires_grad()) loss.backward();
       for (auto& [tensor, grad] : gradients)
         if (tensor.requires_grad()) tensor.backward(grad);
+      charge("backward");
       for (AdamSlot* a : slots) a->step();
       {
         at::NoGradGuard guard;
@@ -330,6 +425,7 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
         if (edit) vars.local_identity.clamp_(-4, 4);
         else vars.identity.clamp_(-4, 4);
       }
+      charge("update");
 
       if (progress) {
         Progress p;
@@ -351,6 +447,7 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
           p.snapshot = snapshot_of(step, spec.stage, now);
         }
         progress(p);
+        charge("snapshots");
       }
       if (converged(stage_losses)) break;
     }

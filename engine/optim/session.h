@@ -7,8 +7,10 @@
 #include <ATen/core/Tensor.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -36,15 +38,21 @@ struct EditSetup {
   EditScope scope = EditScope::Both;
   at::Tensor vertex_weights;  ///< [V] W per vertex; the local geometry delta acts through 1 - W
   at::Tensor uv_weights;      ///< [8, R, R] W per texel at the working resolution
-  /// Attention used for the running update each step ([8, R, R] in [0, 1]), or undefined.
-  at::Tensor uv_attention;
   double texture_consistency = 2000.0;  ///< weight of mean(W (T - T0)^2) on the albedo
   double geometry_consistency = 200.0;  ///< weight of mean(W (P - P0)^2) on the UV position map (cm)
+  /// The geometry consistency as a quadratic form (geometry_consistency_form) over the local
+  /// identity delta, and also over the free expressions if it has rows for them; computed (for the
+  /// identity delta) by the session when undefined.
+  at::Tensor geometry_form;
+  /// Warm start (undefined: the start state's values): the local identity delta [K], expression
+  /// [E] and appearance vector [P] the optimization starts from. The consistency references stay
+  /// those of the start state.
+  at::Tensor warm_local_identity, warm_expression, warm_appearance;
   /// [P] 1 for the appearance entries the edit may change, 0 for the frozen ones (undefined: all).
   at::Tensor appearance_mask;
-  /// Whether the expression weights are free (an edit naming an expression); otherwise frozen so
-  /// that nothing outside the edited region moves.
-  bool optimize_expression = false;
+  /// The expression weights the edit may change (those its instruction names); the others stay
+  /// frozen so that nothing outside the edited region moves.
+  std::vector<std::int64_t> free_expressions;
 };
 
 struct SessionOptions {
@@ -84,6 +92,10 @@ struct SessionResult {
   int steps_run = 0;         ///< fewer than the schedule's when stages converged early
   double seconds = 0;
   std::vector<guidance::Term> terms;  ///< of the best step
+  /// Where the time went, in seconds: "setup" (edit references), "guidance" (losses of the
+  /// guidances), "consistency" (edit terms), "backward", "update" (Adam and projection),
+  /// "snapshots" (progress states for the viewport).
+  std::map<std::string, double> phase_seconds;
 };
 
 class Session {
@@ -111,9 +123,17 @@ private:
   std::vector<std::shared_ptr<guidance::Guidance>> guidances_;
 };
 
-/// UV position map of vertices on the skin tiles (0 and 1) at `resolution`: [2, R, R, 3], for the
-/// geometry consistency term. Differentiable w.r.t. `vertices`.
+/// UV position map of vertices on the skin tiles (0 and 1) at `resolution`: [2, R, R, 3].
+/// Differentiable w.r.t. `vertices`.
 at::Tensor uv_position_map(const guidance::Resources& resources, const at::Tensor& vertices, int resolution);
+
+/// The geometry consistency mean(W (P - P0)^2) of an edit as an exact quadratic form x^T Q x.
+/// During an edit the vertices move only through the local identity delta (through `local_mask`,
+/// [V]) and the changes of the free `expressions`, so P - P0 = J x with x = [delta_a; delta_e]
+/// and Q = J^T diag(W) J / N, where P is the UV position map of the skin tiles at half the
+/// resolution of `uv_weights` ([8, R, R]) and N its element count. Returns Q: [K + n, K + n].
+at::Tensor geometry_consistency_form(const guidance::Resources& resources, const at::Tensor& local_mask,
+                                     const at::Tensor& uv_weights, const std::vector<std::int64_t>& expressions);
 
 /// The state's appearance as a vector in `schema` order: entries matched by name, missing ones
 /// at their defaults, all clamped to range.

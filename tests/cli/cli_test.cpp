@@ -115,3 +115,60 @@ TEST(QuickStart, RunScriptMakesAFace) {
   EXPECT_NE(r.out.find(out.string()), std::string::npos) << r.out;
   EXPECT_TRUE(fs::exists(out / "head.obj"));
 }
+
+TEST(Cli, GenerateAndEditProjectsAndFolders) {
+  const fs::path dir = temp_dir("likeness_cli_generate");
+  fs::create_directories(dir);
+  const std::string project = (dir / "head.likeness").string();
+  // A generation appended to a new project: a neutral first step and the generated one.
+  auto g = run_command(likeness_bin() + " generate 'an old woman with a round face and freckles' --project '" + project +
+                       "' --steps 40 --seed 3 --json --quiet");
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  auto j = nlohmann::json::parse(g.out);
+  EXPECT_EQ(j["project"]["step"], 1);
+  EXPECT_EQ(j["project"]["steps"], 2);
+  EXPECT_EQ(j["seed"], 3);
+  EXPECT_FALSE(j["targets"]["measurements"].empty());
+  for (const auto& m : j["targets"]["measurements"]) EXPECT_TRUE(m.contains("achieved_percentile"));
+  EXPECT_TRUE(j["optimization"]["seconds"].is_number());
+
+  // An edit of the project's current step: a third step, saved.
+  auto e = run_command(likeness_bin() + " edit '" + project + "' 'make the nose narrower' --json --quiet");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  j = nlohmann::json::parse(e.out);
+  EXPECT_EQ(j["project"]["step"], 2);
+  auto h = run_command(likeness_bin() + " history '" + project + "' --json");
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  j = nlohmann::json::parse(h.out);
+  ASSERT_EQ(j["steps"].size(), 3u);
+  EXPECT_EQ(j["steps"][1]["kind"], "generate");
+  EXPECT_EQ(j["steps"][1]["cause"]["prompt"], "an old woman with a round face and freckles");
+  EXPECT_EQ(j["steps"][1]["cause"]["guidance"], "builtin");
+  EXPECT_EQ(j["steps"][2]["kind"], "edit");
+  EXPECT_EQ(j["steps"][2]["cause"]["instruction"], "make the nose narrower");
+  EXPECT_TRUE(j["steps"][2]["thumbnail"].get<bool>());
+
+  // Folders: generate --out writes the face; edit FOLDER needs --out and writes another.
+  const fs::path face = dir / "face";
+  auto f = run_command(likeness_bin() + " generate 'a young man with a wide jaw' --out '" + face.string() +
+                       "' --steps 30 --resolution 512 --quiet");
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  for (const char* file : {"state.safetensors", "head.obj", "head.mtl", "preview.png", "understanding.json"})
+    EXPECT_TRUE(fs::exists(face / file)) << file;
+  EXPECT_EQ(run_command(likeness_bin() + " edit '" + face.string() + "' 'give him blue eyes'").exit_code, 2) << "--out is required";
+  auto fe = run_command(likeness_bin() + " edit '" + face.string() + "' 'give him blue eyes' --scope texture --out '" +
+                        (dir / "edited").string() + "' --no-textures --quiet");
+  ASSERT_EQ(fe.exit_code, 0) << fe.err;
+  EXPECT_TRUE(fs::exists(dir / "edited" / "state.safetensors"));
+
+  // Usage and input errors.
+  EXPECT_EQ(run_command(likeness_bin() + " generate 'a face'").exit_code, 2) << "--out or --project is required";
+  auto scope = run_command(likeness_bin() + " edit '" + project + "' 'make the nose narrower' --scope shape");
+  EXPECT_EQ(scope.exit_code, 2);
+  EXPECT_NE(scope.err.find("shape"), std::string::npos);
+  auto nothing = run_command(likeness_bin() + " edit '" + project + "' 'hello there'");
+  EXPECT_EQ(nothing.exit_code, 3);
+  EXPECT_NE(nothing.err.find("hello there"), std::string::npos);
+  h = run_command(likeness_bin() + " history '" + project + "' --json");
+  EXPECT_EQ(nlohmann::json::parse(h.out)["steps"].size(), 3u) << "a failed edit adds no step";
+}

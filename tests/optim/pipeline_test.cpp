@@ -20,6 +20,7 @@
 #include "engine/guidance/context.h"
 #include "engine/optim/pipeline.h"
 #include "engine/optim/worker.h"
+#include "engine/text/parse_result.h"
 
 namespace likeness::optim {
 namespace {
@@ -87,7 +88,9 @@ TEST(Pipeline, HeldOutDescriptionsLandOnTheRequestedSide) {
     // Every stated measurement target is met within a third of a standard deviation.
     const auto face = pipeline().describe(o.state);
     for (const auto& t : o.understanding.targets.measurements)
-      if (!t.prior) EXPECT_LT(std::abs(face.measurements.at(t.id) - t.target) / t.sd, 0.35) << t.id << " from '" << t.phrase << "'";
+      if (!t.prior) {
+        EXPECT_LT(std::abs(face.measurements.at(t.id) - t.target) / t.sd, 0.35) << t.id << " from '" << t.phrase << "'";
+      }
   }
 }
 
@@ -257,6 +260,76 @@ TEST(Pipeline, BadInputNamesTheProblem) {
   EditOptions bad;
   bad.strength = 0;
   EXPECT_THROW(pipeline().edit(base_face().state, "make the nose narrower", bad), InputError);
+}
+
+TEST(Pipeline, GeometryFormEqualsTheUvPositionMapTerm) {
+  // x^T Q x must equal mean(W (P(x) - P0)^2) with P the UV position map, for the local identity
+  // delta and free expressions.
+  const auto& res = pipeline().resources();
+  const state::FaceState& s = base_face().state;
+  auto [wv, wuv] = pipeline().edit_weights(s, {{"nose", 1.0}, {"mouth", 0.6}}, MaskSource::Attention);
+  const at::Tensor mask = (1 - wv).clamp(0, 1);
+  const std::vector<std::int64_t> free = {res.model->expression_index("mouthSmile_L"), res.model->expression_index("jawOpen")};
+  const at::Tensor q = geometry_consistency_form(res, mask, wuv, free);
+  ASSERT_EQ(q.size(0), res.model->identity_count() + 2);
+  EXPECT_LT((q - q.t()).abs().max().item<double>(), 1e-6 * q.abs().max().item<double>() + 1e-12);
+  at::Generator gen = at::detail::createCPUGenerator(3);
+  const at::Tensor delta = at::randn({res.model->identity_count()}, gen) * 0.5;
+  const at::Tensor de = at::tensor({0.4f, 0.2f});
+  const at::Tensor v0 = pipeline().vertices(s);
+  at::Tensor e = s.expression.clone();
+  e.index_add_(0, at::tensor(free, at::kLong), de);
+  at::Tensor v1 = res.model->vertices(s.identity, e) + s.displacement +
+                  at::matmul(delta, res.model->identity_basis().reshape({res.model->identity_count(), -1})).reshape({-1, 3}) *
+                      mask.unsqueeze(1);
+  const int r = static_cast<int>(wuv.size(1)) / 2;
+  const at::Tensor w = at::upsample_bilinear2d(wuv.slice(0, 0, 2).unsqueeze(1), {r, r}, false).squeeze(1).clamp(0, 1);
+  const double direct = consistency_loss(uv_position_map(res, v1, r), uv_position_map(res, v0, r), w).item<double>();
+  const at::Tensor x = at::cat({delta, de});
+  const double form = at::dot(x, at::mv(q, x)).item<double>();
+  EXPECT_GT(direct, 0.0);
+  EXPECT_NEAR(form, direct, 1e-3 * direct + 1e-9);
+}
+
+TEST(Pipeline, EditsDropWhatPronounsImply) {
+  // "woman" implies female measurements and brows for a new face, never for an edit.
+  EXPECT_TRUE(pipeline().understand("give him a grey stubble", &base_face().state).targets.measurements.empty());
+  const Understanding u = pipeline().understand("the woman gets a bigger nose", &base_face().state);
+  ASSERT_EQ(u.targets.measurements.size(), 1u);
+  EXPECT_EQ(u.targets.measurements[0].id, "nose_size");
+  for (const auto& a : u.targets.appearance) EXPECT_FALSE(a.prior) << a.id;
+  bool warned = false;
+  for (const auto& w : u.parsed.warnings) warned |= w.kind == text::Warning::Kind::Ignored;
+  EXPECT_TRUE(warned);
+  // A description keeps them.
+  const Understanding d = pipeline().understand("a woman with a bigger nose");
+  bool prior = false;
+  for (const auto& m : d.targets.measurements) prior |= m.prior;
+  EXPECT_TRUE(prior);
+}
+
+TEST(Pipeline, EditsStartWarmAndConvergeQuickly) {
+  const Outcome& base = base_face();
+  Outcome e = pipeline().edit(base.state, "make the nose much narrower", {});
+  const double sd = pipeline().resources().population->stats("nose_width").sd;
+  const auto& t = e.understanding.targets.measurements;
+  ASSERT_FALSE(t.empty());
+  const auto after = pipeline().describe(e.state);
+  for (const auto& m : t) EXPECT_LT(std::abs(after.measurements.at(m.id) - m.target) / sd, 0.35) << m.id;
+  EXPECT_LT(e.session.steps_run, 20) << "a warm-started edit needs only a few refinement steps";
+  // A colour-only edit never runs the shape terms, a shape-only edit never the texture terms.
+  EditOptions options;
+  Outcome c = pipeline().edit(base.state, "give him blue eyes", options);
+  for (const auto& term : c.session.terms) EXPECT_NE(term.name, "geometry_consistency");
+  for (const auto& term : e.session.terms) EXPECT_NE(term.name, "texture_consistency");
+  // Asking for geometry only on a colour edit is refused with the instruction named.
+  options.scope = EditScope::Geometry;
+  try {
+    pipeline().edit(base.state, "give him blue eyes", options);
+    FAIL() << "a colour edit limited to geometry must be refused";
+  } catch (const InputError& err) {
+    EXPECT_NE(std::string(err.what()).find("blue eyes"), std::string::npos) << err.what();
+  }
 }
 
 TEST(Pipeline, BestStateIsKeptAndStagesRun) {
