@@ -717,7 +717,8 @@ private:
       vk::ImageSpec spec;
       spec.format = shadow_format_;
       spec.width = spec.height = kShadowSize;
-      spec.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT;
+      // TRANSFER_DST: the maps are cleared to "far" once below.
+      spec.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
       spec.aspect = VK_IMAGE_ASPECT_DEPTH_BIT;
       f.shadow = vk::Image(device_, spec);
       const VkImageView view = f.shadow.view();

@@ -37,7 +37,7 @@ int run_render(const Args& args, Output& out) {
   auto model = face::FaceModel::load_default();
   const render_adapter::HeadState state = args.positional().empty()
                                               ? render_adapter::neutral_state(*model)
-                                              : render_adapter::load_state(*model, args.positional(0, "STATE"));
+                                              : render_adapter::load_state(*model, args.positional(0, "PROJECT_OR_STATE"));
   render::Scene scene = render_adapter::make_scene(model, state, texture_res);
   scene.overlays = render_adapter::overlays_for(model, state, overlays, {args.get("region"), args.get("heat"), args.get("painted")});
 
@@ -83,9 +83,10 @@ int run_render(const Args& args, Output& out) {
   return 0;
 }
 
-LIKENESS_COMMAND({"render", "[STATE]", "Render a face to a PNG without a window",
-                  "Renders the face in STATE (a state .json such as `likeness sample` writes, or a saved .safetensors face "
-                  "state; the neutral head when omitted) with the Vulkan renderer offscreen: skin, eyes, teeth and lashes "
+LIKENESS_COMMAND({"render", "[PROJECT_OR_STATE]", "Render a face to a PNG without a window",
+                  "Renders the face in PROJECT_OR_STATE (a project's current step, a face folder from `likeness generate "
+                  "--out`, a state .json such as `likeness sample` writes, or a saved .safetensors face state; the "
+                  "neutral head when omitted) with the Vulkan renderer offscreen: skin, eyes, teeth and lashes "
                   "with their maps, a studio lighting preset, soft shadows, MSAA and tone mapping. Runs on lavapipe "
                   "(software Vulkan) where there is no GPU. Set LIKENESS_VULKAN_VALIDATION=1 to enable the validation layer.",
                   {{"out", "FILE.png", "output image", ""},

@@ -46,7 +46,7 @@ int run_turntable(const Args& args, Output& out) {
   auto model = face::FaceModel::load_default();
   const render_adapter::HeadState state = args.positional().empty()
                                               ? render_adapter::neutral_state(*model)
-                                              : render_adapter::load_state(*model, args.positional(0, "STATE"));
+                                              : render_adapter::load_state(*model, args.positional(0, "PROJECT_OR_STATE"));
   render::Scene scene = render_adapter::make_scene(model, state, texture_res);
   scene.overlays = render_adapter::overlays_for(model, state, overlays, {args.get("region"), args.get("heat"), args.get("painted")});
 
@@ -107,7 +107,7 @@ int run_turntable(const Args& args, Output& out) {
   return 0;
 }
 
-LIKENESS_COMMAND({"turntable", "[STATE]", "Render frames around the head, and a video",
+LIKENESS_COMMAND({"turntable", "[PROJECT_OR_STATE]", "Render frames around the head, and a video",
                   "Renders --frames views evenly spaced over --sweep degrees of yaw around the face in STATE (as for "
                   "`likeness render`; the neutral head when omitted) into DIR/frame_0000.png ..., then encodes "
                   "DIR/turntable.mp4 (or .gif) with ffmpeg when it is installed.",

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "engine/core/error.h"
+#include "engine/doc/document.h"
 #include "engine/core/json_util.h"
 #include "engine/core/strings.h"
 #include "engine/face/face_model.h"
@@ -165,7 +166,11 @@ HeadState load_state(const face::FaceModel& model, const std::filesystem::path& 
   const std::string ext = to_lower_ascii(path.extension().string());
   if (ext == ".safetensors" || ext == ".state") return from_face_state(model, state::load_state(path.string()), path.string());
   if (ext == ".json") return load_json_state(model, path);
-  throw InputError(at_file(path.string(), "expected a state .json (as `likeness sample` writes) or a .safetensors face state"));
+  if (ext == doc::kProjectExtension) return from_face_state(model, doc::Document::open(path).current_state(), path.string());
+  if (std::filesystem::is_directory(path) && std::filesystem::exists(path / "state.safetensors"))
+    return from_face_state(model, state::load_state((path / "state.safetensors").string()), path.string());
+  throw InputError(at_file(path.string(), "expected a project (.likeness, its current step), a face folder, a state .json (as "
+                                          "`likeness sample` writes) or a .safetensors face state"));
 }
 
 at::Tensor state_vertices(const face::FaceModel& model, const HeadState& state) {

@@ -158,9 +158,8 @@ TEST(ProjectCli, ExportEveryFormat) {
     EXPECT_EQ(j["blendshapes"], 53);
     EXPECT_EQ(j["preset"], "unreal");
     // The main file, 18 PNG maps (6 texture sets x albedo, normal, roughness), and OBJ's .mtl.
-    if (format == "fbx") EXPECT_EQ(j["files"].size(), 19u);
-    if (format == "obj") EXPECT_EQ(j["files"].size(), 20u);
-    if (format == "glb") EXPECT_EQ(j["files"].size(), 1u) << "self-contained";
+    const std::size_t expected = format == "fbx" ? 19u : format == "obj" ? 20u : 1u;  // glb: self-contained
+    EXPECT_EQ(j["files"].size(), expected) << format;
   }
   EXPECT_EQ(likeness_cli("export " + p + " --format usdz --out " + dir.string()).code, 2);
   EXPECT_EQ(likeness_cli("export " + p + " --preset houdini --out " + dir.string()).code, 2);

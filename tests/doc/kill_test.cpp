@@ -25,8 +25,11 @@ namespace fs = std::filesystem;
 namespace {
 int count_temporaries(const fs::path& project) {
   int n = 0;
+  std::string prefix = ".";
+  prefix += project.filename().string();
+  prefix += ".tmp-";
   for (const auto& e : fs::directory_iterator(project.parent_path()))
-    if (e.path().filename().string().rfind("." + project.filename().string() + ".tmp-", 0) == 0) ++n;
+    if (e.path().filename().string().rfind(prefix, 0) == 0) ++n;
   return n;
 }
 }  // namespace

@@ -61,9 +61,12 @@ TEST(StateCodec, ZeroTexturesCostNothing) {
   state::FaceState s = test::step_state(3, 0);
   s.albedo_residual = at::zeros({8, 512, 512, 3});
   StoredState st = encode_state(s, store);
-  for (const StoredTensor& t : st.tensors)
-    if (t.name == "albedo_residual")
-      for (auto id : t.blocks) EXPECT_EQ(id, BlockStore::kZeroBlock);
+  for (const StoredTensor& t : st.tensors) {
+    if (t.name != "albedo_residual") continue;
+    for (auto id : t.blocks) {
+      EXPECT_EQ(id, BlockStore::kZeroBlock);
+    }
+  }
   EXPECT_TRUE(state::equal(s, decode_state(st, store, "z")));
 }
 

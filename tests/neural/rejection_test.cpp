@@ -175,8 +175,13 @@ TEST(Rejects, InputsOfTheWrongShape) {
   const std::int64_t batch = sample.size(0);
   expect_input_error([&] { unet.forward(at::zeros({batch, channels - 1, sample.size(2), sample.size(3)}), ref.get("input.timesteps"), ehs); },
                      {"sample", "[B, " + cs + ", H, W]"});
+  std::string ehs_shape = "[";
+  ehs_shape += std::to_string(batch);
+  ehs_shape += ", tokens, ";
+  ehs_shape += xs;
+  ehs_shape += "]";
   expect_input_error([&] { unet.forward(sample, ref.get("input.timesteps"), at::zeros({batch, ehs.size(1), context + 1})); },
-                     {"encoder_hidden_states", "[" + std::to_string(batch) + ", tokens, " + xs + "]"});
+                     {"encoder_hidden_states", ehs_shape});
   expect_input_error([&] { unet.forward(sample, at::zeros({batch - 1}), ehs); },
                      {std::to_string(batch - 1) + " timesteps for a batch of " + std::to_string(batch)});
 

@@ -15,6 +15,10 @@
 #include <QTranslator>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QMimeData>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QUrl>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScreen>
@@ -33,6 +37,9 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "engine/core/error.h"
 #include "engine/doc/autosave.h"
@@ -53,6 +60,7 @@
 #include "ui/studio/main_window.h"
 #include "ui/studio/studio_controller.h"
 #include "ui/studio/translations.h"
+#include "render/view_options.h"
 #include "ui/viewport/stats_overlay.h"
 #include "ui/viewport/viewport_window.h"
 
@@ -63,6 +71,19 @@ namespace fs = std::filesystem;
 
 QVulkanInstance* g_instance = nullptr;
 QTemporaryDir* g_home = nullptr;
+
+// Errors the Vulkan validation layer reports (the studio's renderer and the ImGui overlay).
+std::mutex g_validation_mutex;
+std::vector<std::string> g_validation_errors;
+
+bool capture_validation(VkDebugReportFlagsEXT flags, VkDebugReportObjectTypeEXT, uint64_t, size_t, int32_t, const char* prefix,
+                        const char* message) {
+  if (flags & VK_DEBUG_REPORT_ERROR_BIT_EXT) {
+    std::lock_guard<std::mutex> lock(g_validation_mutex);
+    g_validation_errors.push_back(std::string(prefix ? prefix : "") + ": " + (message ? message : ""));
+  }
+  return false;
+}
 
 bool wait_for(const std::function<bool()>& done, int timeout_ms = 60000) {
   QElapsedTimer t;
@@ -117,6 +138,10 @@ double head_fraction(const Shot& s) {
 class Studio : public ::testing::Test {
 protected:
   void SetUp() override {
+    {
+      std::lock_guard<std::mutex> lock(g_validation_mutex);
+      g_validation_errors.clear();
+    }
     static std::shared_ptr<const face::FaceModel> model = face::FaceModel::load_default();
     model_ = model;
     // Fast settings for tests: short step budgets, small preview textures, no autosave unless asked.
@@ -152,6 +177,9 @@ protected:
       window_->release_viewport();
       window_.reset();
     }
+    std::lock_guard<std::mutex> lock(g_validation_mutex);
+    EXPECT_TRUE(g_validation_errors.empty()) << g_validation_errors.size() << " validation error(s), first: "
+                                             << (g_validation_errors.empty() ? "" : g_validation_errors[0]);
   }
 
   void stats_off() {
@@ -296,6 +324,7 @@ TEST_F(Studio, PaintedMaskReachesTheEdit) {
   paint->setChecked(true);
   ui::ViewportWindow* vp = window_->viewport();
   EXPECT_EQ(vp->tool(), ui::ViewportTool::Paint);
+  EXPECT_TRUE(vp->view_options().overlays & render::kOverlayPainted) << "painting shows the mask";
   // A stroke across the middle of the face (the head is framed in the middle of the view).
   const QPoint a(vp->width() / 2 - 30, vp->height() / 2), b(vp->width() / 2 + 30, vp->height() / 2 + 10);
   QTest::mousePress(vp, Qt::LeftButton, {}, a);
@@ -454,6 +483,30 @@ TEST_F(Studio, SaveCloseReopenExport) {
   dialog->close();
 }
 
+TEST_F(Studio, DroppedProjectFilesOpen) {
+  generate("a man with a narrow face");
+  const QString path = QDir(g_home->path()).filePath("dropped.likeness");
+  ASSERT_TRUE(window_->save_as(path));
+  window_->controller()->new_document();
+  ASSERT_EQ(window_->controller()->document().step_count(), 1);
+  QMimeData data;
+  data.setUrls({QUrl::fromLocalFile(path)});
+  QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(window_.get(), &enter);
+  EXPECT_TRUE(enter.isAccepted());
+  QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(window_.get(), &drop);
+  settle();
+  EXPECT_EQ(window_->controller()->document().step_count(), 2);
+  EXPECT_EQ(window_->controller()->path(), path);
+  // Other files are not taken.
+  QMimeData other;
+  other.setUrls({QUrl::fromLocalFile(QDir(g_home->path()).filePath("notes.txt"))});
+  QDragEnterEvent refuse(QPoint(10, 10), Qt::CopyAction, &other, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(window_.get(), &refuse);
+  EXPECT_FALSE(refuse.isAccepted());
+}
+
 TEST_F(Studio, DamagedProjectIsOfferedForRecovery) {
   generate("a man with a round face");
   const QString path = QDir(g_home->path()).filePath("damaged.likeness");
@@ -530,7 +583,8 @@ int main(int argc, char** argv) {
   QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, home.path() + "/config");
   likeness::studio::g_home = &home;
   QVulkanInstance instance;
-  if (std::getenv("LIKENESS_VULKAN_VALIDATION")) instance.setLayers({"VK_LAYER_KHRONOS_validation"});
+  instance.setLayers({"VK_LAYER_KHRONOS_validation"});  // used when installed (vulkan-validationlayers)
+  instance.installDebugOutputFilter(likeness::studio::capture_validation);
   if (!instance.create()) {
     std::fprintf(stderr, "no Vulkan instance (error %d): skipping\n", instance.errorCode());
     return 77;

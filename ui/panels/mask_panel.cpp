@@ -22,7 +22,10 @@ MaskPanel::MaskPanel(MaskPainter* painter, ui::ViewportWindow* viewport, const f
   auto* layout = new QVBoxLayout(this);
   paint_ = new QCheckBox(tr("Paint on the head (left drag; Alt+drag or right drag orbits)"), this);
   paint_->setObjectName("paintCheck");
-  connect(paint_, &QCheckBox::toggled, this, [this](bool on) { viewport_->set_tool(on ? ui::ViewportTool::Paint : ui::ViewportTool::Navigate); });
+  connect(paint_, &QCheckBox::toggled, this, [this](bool on) {
+    viewport_->set_tool(on ? ui::ViewportTool::Paint : ui::ViewportTool::Navigate);
+    Q_EMIT paintingChanged(on);
+  });
   layout->addWidget(paint_);
 
   auto* mode = new QHBoxLayout();

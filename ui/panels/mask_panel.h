@@ -28,6 +28,10 @@ public:
   /// Turns the viewport brush on or off (as the check box does).
   void set_painting(bool on);
 
+Q_SIGNALS:
+  /// The viewport brush was turned on or off.
+  void paintingChanged(bool on);
+
 private:
   void apply_brush();
 

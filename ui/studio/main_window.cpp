@@ -29,6 +29,7 @@
 #include "engine/face/face_model.h"
 #include "engine/io/runtime.h"
 #include "render/lighting.h"
+#include "render/view_options.h"
 #include "ui/mask/mask_painter.h"
 #include "ui/panels/attributes_panel.h"
 #include "ui/panels/edit_panel.h"
@@ -200,6 +201,10 @@ void MainWindow::build_panels() {
     } catch (const std::exception& e) {
       show_error(tr("History"), QString::fromStdString(e.what()));
     }
+  });
+  // Painting shows the painted mask.
+  connect(mask_, &MaskPanel::paintingChanged, this, [this](bool on) {
+    if (on) view_->set_overlay(render::kOverlayPainted, true);
   });
   connect(history_, &HistoryPanel::undoRequested, controller_, &StudioController::undo);
   connect(history_, &HistoryPanel::redoRequested, controller_, &StudioController::redo);
