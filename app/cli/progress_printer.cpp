@@ -42,7 +42,10 @@ void print_outcome_summary(std::ostream& out, const optim::Outcome& outcome, con
     for (const auto& a : t["appearance"]) {
       auto list = [](const nlohmann::json& v) {
         std::string s;
-        for (const auto& x : v) s += (s.empty() ? "" : " ") + format_number(x.get<double>(), 2);
+        for (const auto& x : v) {
+          if (!s.empty()) s += ' ';
+          s += format_number(x.get<double>(), 2);
+        }
         return s;
       };
       out << "  " << std::left << std::setw(24) << a["id"].get<std::string>() << std::right << list(a["target"]) << " -> "

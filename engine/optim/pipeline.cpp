@@ -178,6 +178,11 @@ Outcome Pipeline::generate(const Understanding& understanding, const GenerateOpt
   so.schedule = options.steps > 0 ? Schedule::generation().with_total_steps(options.steps) : Schedule::generation();
   so.snapshot_every = options_.snapshot_every;
   so.residual_resolution = options_.residual_resolution;
+  for (const guidance::ResolvedExpression& e : understanding.targets.expressions) {
+    const std::int64_t j = resources_->model->expression_index(e.name);
+    if (j >= 0 && std::find(so.free_expressions.begin(), so.free_expressions.end(), j) == so.free_expressions.end())
+      so.free_expressions.push_back(j);
+  }
   Session session(resources_, so);
   at::Tensor start_expression = start.expression.clone();
   at::Tensor start_appearance = appearance_from_state(*resources_->schema, start);

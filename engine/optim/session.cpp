@@ -342,12 +342,10 @@ SessionResult Session::run(const state::FaceState& start, const EditSetup* edit,
         vars.identity.requires_grad_(true);
         slots.push_back(slot(&vars.identity, spec.lr_identity));
       }
-      if (!edit) {
-        vars.expression.requires_grad_(true);
-        slots.push_back(slot(&vars.expression, spec.lr_expression));
-      } else if (!edit->free_expressions.empty()) {
+      const std::vector<std::int64_t>& free_list = edit ? edit->free_expressions : options_.free_expressions;
+      if (!free_list.empty()) {
         at::Tensor free = at::zeros_like(vars.expression);
-        free.index_fill_(0, at::tensor(edit->free_expressions, at::kLong), 1.0);
+        free.index_fill_(0, at::tensor(free_list, at::kLong), 1.0);
         vars.expression.requires_grad_(true);
         slots.push_back(slot(&vars.expression, spec.lr_expression, {}, free));
       }

@@ -63,6 +63,10 @@ struct SessionOptions {
   /// plus 1e-6 absolute) over the last `patience` steps. patience 0: always run every step.
   int patience = 6;
   double tolerance = 2e-3;
+  /// Generation: the expression weights the optimizer may change (those the prompt names; the
+  /// others stay at the start's, so that a measurement target is never met by pulling a face).
+  /// Edits use EditSetup::free_expressions instead.
+  std::vector<std::int64_t> free_expressions;
 };
 
 /// A complete state at some step, for the viewport.

@@ -354,7 +354,7 @@ private:
       const Adjective& a = lex_.adjectives()[static_cast<std::size_t>(m.index)];
       for (const Sense& s : a.senses)
         if (s.level) {
-          degree *= std::clamp(1 + 0.4 * *s.level * m.degree, 0.3, 1.6);
+          degree *= std::clamp(1 + 0.34 * *s.level * m.degree, 0.3, 1.6);
           break;
         }
     }

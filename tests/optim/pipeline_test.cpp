@@ -332,6 +332,17 @@ TEST(Pipeline, EditsStartWarmAndConvergeQuickly) {
   }
 }
 
+TEST(Pipeline, MeasurementsAreNeverMetByPullingAFace) {
+  // No expression named: every expression weight stays 0, however the lips and chin are asked.
+  Outcome o = pipeline().generate("a man with very thin lips, a very long chin and a small mouth", {4, 40});
+  EXPECT_EQ(o.state.expression.abs().max().item<float>(), 0.0f);
+  // A named expression moves, the others do not.
+  Outcome s = pipeline().generate("a smiling woman with thin lips", {4, 40});
+  const auto& model = *pipeline().resources().model;
+  EXPECT_GT(s.state.expression[model.expression_index("mouthSmile_L")].item<float>(), 0.4f);
+  EXPECT_EQ(s.state.expression[model.expression_index("jawOpen")].item<float>(), 0.0f);
+}
+
 TEST(Pipeline, BestStateIsKeptAndStagesRun) {
   std::vector<guidance::Stage> seen;
   Outcome o = pipeline().generate("a woman with a wide nose", {2, 0}, nullptr, [&](const Progress& p) {

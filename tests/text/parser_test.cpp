@@ -55,17 +55,18 @@ TEST(Parser, RejectsEmptyOverLongAndMalformedInput) {
 }
 
 TEST(Parser, DegreeWordsScaleLevels) {
-  // big = z 0.85; very x1.5; extremely x1.8; slightly x0.5.
-  EXPECT_NEAR(parse("big nose").measurement("nose_size")->z, 0.85, 1e-9);
-  EXPECT_NEAR(parse("very big nose").measurement("nose_size")->z, 1.275, 1e-9);
-  EXPECT_NEAR(parse("very big nose").measurement("nose_size")->percentile, 89.9, 0.1);
-  EXPECT_NEAR(parse("extremely big nose").measurement("nose_size")->z, 1.53, 1e-9);
-  EXPECT_NEAR(parse("slightly big nose").measurement("nose_size")->z, 0.425, 1e-9);
-  EXPECT_NEAR(parse("small nose").measurement("nose_size")->percentile, 100 - 80.2, 0.1);
+  // big = z 1.0 (one standard deviation: a "small" nose is clearly below the 20th percentile);
+  // very x1.5; extremely x1.8; slightly x0.5.
+  EXPECT_NEAR(parse("big nose").measurement("nose_size")->z, 1.0, 1e-9);
+  EXPECT_NEAR(parse("very big nose").measurement("nose_size")->z, 1.5, 1e-9);
+  EXPECT_NEAR(parse("very big nose").measurement("nose_size")->percentile, 93.3, 0.1);
+  EXPECT_NEAR(parse("extremely big nose").measurement("nose_size")->z, 1.8, 1e-9);
+  EXPECT_NEAR(parse("slightly big nose").measurement("nose_size")->z, 0.5, 1e-9);
+  EXPECT_NEAR(parse("small nose").measurement("nose_size")->percentile, 100 - 84.1, 0.1);
   EXPECT_NEAR(parse("medium nose").measurement("nose_size")->percentile, 50, 1e-9);
   // Degrees multiply, and the result is limited to |z| <= 2.5.
   EXPECT_NEAR(parse("extremely extremely huge nose").measurement("nose_size")->z, 2.5, 1e-9);
-  EXPECT_NEAR(parse("biggest nose").measurement("nose_size")->z, 0.85 * 1.6, 1e-9);
+  EXPECT_NEAR(parse("biggest nose").measurement("nose_size")->z, 1.0 * 1.6, 1e-9);
 }
 
 TEST(Parser, NegationLeansTheOtherWayWithLessWeight) {
@@ -99,8 +100,8 @@ TEST(Parser, EditsAreDeltasUnlessAbsolute) {
   const auto* m = r.measurement("nose_size");
   ASSERT_NE(m, nullptr);
   EXPECT_TRUE(m->delta);
-  EXPECT_NEAR(m->delta_sd, -0.7 * 0.85, 1e-9);
-  EXPECT_NEAR(parse("make the nose slightly smaller").measurement("nose_size")->delta_sd, -0.7 * 0.85 * 0.5, 1e-9);
+  EXPECT_NEAR(m->delta_sd, -0.7 * 1.0, 1e-9);
+  EXPECT_NEAR(parse("make the nose slightly smaller").measurement("nose_size")->delta_sd, -0.7 * 1.0 * 0.5, 1e-9);
   EXPECT_NEAR(parse("widen the jaw slightly").measurement("jaw_width")->delta_sd, 0.7 * 0.5, 1e-9);
   // A colour in an edit is absolute.
   const auto eyes = parse("give him blue eyes");
@@ -275,7 +276,7 @@ TEST(Parser, ReportsAsJsonAndTable) {
     if (m["id"] == "nose_size") {
       found = true;
       EXPECT_EQ(m["kind"], "percentile");
-      EXPECT_NEAR(m["percentile"].get<double>(), 89.9, 0.05);
+      EXPECT_NEAR(m["percentile"].get<double>(), 93.3, 0.05);
       EXPECT_EQ(m["source"]["phrase"], "very big nose");
     }
   EXPECT_TRUE(found);
@@ -288,7 +289,7 @@ TEST(Parser, ReportsAsJsonAndTable) {
   EXPECT_TRUE(j["attention"].contains("nose"));
   const std::string table = to_table(r);
   EXPECT_NE(table.find("nose_size"), std::string::npos);
-  EXPECT_NE(table.find("P90"), std::string::npos);
+  EXPECT_NE(table.find("P93"), std::string::npos);
   EXPECT_NE(table.find("lip_thickness"), std::string::npos);
   EXPECT_NE(table.find("+0.63 sd"), std::string::npos);  // "fuller": 0.7 x 0.9
   EXPECT_NE(table.find("mouthSmile_L"), std::string::npos);

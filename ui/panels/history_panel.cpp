@@ -42,7 +42,7 @@ HistoryPanel::HistoryPanel(QWidget* parent) : QWidget(parent) {
   tree_->setRootIsDecorated(false);
   tree_->setIndentation(14);
   tree_->setUniformRowHeights(false);
-  tree_->setMinimumHeight(180);
+  tree_->setMinimumHeight(110);
   connect(tree_, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item, int) {
     if (!refreshing_ && item) Q_EMIT stepActivated(item->data(0, Qt::UserRole).toInt());
   });

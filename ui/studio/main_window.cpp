@@ -15,6 +15,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -114,7 +115,8 @@ MainWindow::MainWindow(QVulkanInstance* instance, std::shared_ptr<const face::Fa
 
   first_scene();
   apply_settings(settings_);
-  resize(1440, 900);
+  const QRect screen_area = screen() ? screen()->availableGeometry() : QRect(0, 0, 1440, 900);
+  resize(std::min(1440, screen_area.width()), std::min(900, screen_area.height()));
   restoreGeometry(qs.value("window/geometry").toByteArray());
   restoreState(qs.value("window/state").toByteArray());
   update_title();
@@ -159,20 +161,22 @@ void MainWindow::build_panels() {
   view_ = new ViewPanel(controller_, viewport_, this);
   mask_ = new MaskPanel(painter_, viewport_, *model_, this);
 
+  // Left: the prompt above the edit and mask tabs. Right: the understood attributes, expressions
+  // and view tabs above the history. (Docks added to one area stack vertically.)
   QDockWidget* prompt = dock(this, tr("Prompt"), "promptDock", prompt_, Qt::LeftDockWidgetArea);
   QDockWidget* edit = dock(this, tr("Edit"), "editDock", edit_, Qt::LeftDockWidgetArea);
   QDockWidget* mask = dock(this, tr("Mask"), "maskDock", mask_, Qt::LeftDockWidgetArea);
   QDockWidget* attributes = dock(this, tr("Understood attributes"), "attributesDock", attributes_, Qt::RightDockWidgetArea);
+  QDockWidget* history = dock(this, tr("History"), "historyDock", history_, Qt::RightDockWidgetArea);
   QDockWidget* expressions = dock(this, tr("Expressions"), "expressionsDock", expressions_, Qt::RightDockWidgetArea);
   QDockWidget* view = dock(this, tr("View"), "viewDock", view_, Qt::RightDockWidgetArea);
-  QDockWidget* history = dock(this, tr("History"), "historyDock", history_, Qt::RightDockWidgetArea);
   tabifyDockWidget(edit, mask);
-  edit->raise();
   tabifyDockWidget(attributes, expressions);
-  tabifyDockWidget(expressions, view);
+  tabifyDockWidget(attributes, view);
+  edit->raise();
   attributes->raise();
-  splitDockWidget(attributes, history, Qt::Vertical);
-  resizeDocks({prompt, edit}, {260, 420}, Qt::Vertical);
+  resizeDocks({prompt, edit}, {240, 420}, Qt::Vertical);
+  resizeDocks({attributes, history}, {420, 260}, Qt::Vertical);
   resizeDocks({prompt, attributes}, {340, 340}, Qt::Horizontal);
 
   connect(prompt_, &PromptPanel::generateRequested, this, [this](const QString& text, quint64 seed) {
