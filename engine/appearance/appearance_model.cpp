@@ -217,6 +217,7 @@ std::shared_ptr<const AppearanceModel> AppearanceModel::build(std::shared_ptr<co
     LayerRows& l = make_layer(name, mask, 2e-3f);
     l.field["mask"] = mask.index_select(0, l.rows);
     l.field["extent"] = S(name + ".extent").index_select(0, l.rows);
+    l.field["noise"] = S("noise.edge").index_select(0, l.rows);  // ragged hair lines, patchy density
     add_strands(l, sets, strands_short, "short");
     if (!strands_long.empty()) add_strands(l, sets, strands_long, "long");
   }

@@ -219,13 +219,18 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
     const LayerRows& l = I.layers.at(name);
     const std::string id = name;
     const at::Tensor density = P((id + ".density").c_str()), length = P((id + ".length").c_str());
-    const at::Tensor ext = extent(l, P((id + ".coverage").c_str()));
-    Strands s_short = strands(l, "short", density), s_long = strands(l, "long", density);
+    // Hair thins out toward the zone's border along a ragged line (noise), and grows in patches: a
+    // full beard does not end in a painted edge.
+    const at::Tensor noise = l.field.at("noise");
+    const at::Tensor edge = sig((l.field.at("mask") - 0.55 + 0.3 * noise) / 0.12);
+    const at::Tensor ext = extent(l, P((id + ".coverage").c_str())) * edge;
+    const at::Tensor local_density = density * (0.35 + 0.65 * edge) * (0.85 + 0.15 * noise);
+    Strands s_short = strands(l, "short", local_density), s_long = strands(l, "long", local_density);
     Strands s;
     s.alpha = mix(s_short.alpha, s_long.alpha, length) * ext;
     s.shade = mix(s_short.shade, s_long.shade, length);
     s.tilt = mix(s_short.tilt, s_long.tilt, length) * col(ext);
-    const at::Tensor base_alpha = ext * density * (0.25 + 0.55 * length);
+    const at::Tensor base_alpha = ext * local_density * (0.3 + 0.6 * length);
     layer_out[name] = {l.rows, hair_layer(l, base_alpha, C((id + ".color").c_str()), s, 0.9)};
   }
   {

@@ -335,7 +335,7 @@ Outcome Pipeline::edit(const state::FaceState& current, const Understanding& und
   return out;
 }
 
-at::Tensor Pipeline::preview(const state::FaceState& state, int size, const std::vector<double>& yaws) const {
+at::Tensor Pipeline::preview(const state::FaceState& state, int size, const std::vector<double>& yaws, at::Tensor* coverage) const {
   if (size < 16 || size > 4096) throw InputError("preview size " + std::to_string(size) + " is outside 16 .. 4096");
   if (yaws.empty()) throw InputError("preview: no views asked for");
   at::NoGradGuard guard;
@@ -360,7 +360,9 @@ at::Tensor Pipeline::preview(const state::FaceState& state, int size, const std:
   }
   request.size = size;
   request.passes = raster::kShadedPass | raster::kMaskPass;
-  return ctx.render(request).shaded.detach();
+  const raster::RenderOutputs& out = ctx.render(request);
+  if (coverage) *coverage = out.mask.detach();
+  return out.shaded.detach();
 }
 
 }  // namespace likeness::optim

@@ -111,8 +111,9 @@ public:
 
   /// Shaded renders of a state through the differentiable rasterizer, one per yaw (degrees; the
   /// default: front, three-quarter, profile): [N, size, size, 3] linear RGB, top row first,
-  /// background 0.
-  at::Tensor preview(const state::FaceState& state, int size, const std::vector<double>& yaws = {0.0, 35.0, 90.0}) const;
+  /// background 0. `coverage`, when given, receives [N, size, size, 1] in [0, 1].
+  at::Tensor preview(const state::FaceState& state, int size, const std::vector<double>& yaws = {0.0, 35.0, 90.0},
+                     at::Tensor* coverage = nullptr) const;
 
 private:
   /// Fills the edit's warm start: expression targets, and the local identity delta from one exact

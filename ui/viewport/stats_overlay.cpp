@@ -173,16 +173,17 @@ void StatsOverlay::record(VkCommandBuffer cmd, const OverlayFrame& frame) {
   io.FontGlobalScale = static_cast<float>(std::max(1.0, frame.device_pixel_ratio));
   ImGui_ImplVulkan_NewFrame();
   ImGui::NewFrame();
-  ImGui::SetNextWindowPos(ImVec2(10.0f, 10.0f));
-  ImGui::SetNextWindowBgAlpha(0.55f);
+  ImGui::SetNextWindowPos(ImVec2(8.0f, 8.0f));
+  ImGui::SetNextWindowBgAlpha(0.45f);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(4.0f, 2.0f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6.0f, 4.0f));
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoInputs |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav;
   ImGui::Begin("Likeness stats", nullptr, flags);
-  ImGui::Text("%.0f fps   upload %.1f ms (%zu kB, %llu updates)", fps_, frame.last_upload_ms, frame.last_upload_bytes / 1024,
-              static_cast<unsigned long long>(frame.updates));
+  ImGui::Text("%.0f fps  upload %.1f ms (%.1f MB)", fps_, frame.last_upload_ms, static_cast<double>(frame.last_upload_bytes) / 1048576.0);
   if (total_ > 0) {
     ImGui::Text("%s  step %d / %d   loss %.4g", stage_.c_str(), step_, total_, loss_);
-    ImGui::ProgressBar(static_cast<float>(step_) / static_cast<float>(std::max(1, total_)), ImVec2(260.0f, 0.0f), "");
+    ImGui::ProgressBar(static_cast<float>(step_) / static_cast<float>(std::max(1, total_)), ImVec2(200.0f, 4.0f), "");
   } else {
     ImGui::TextUnformatted("idle");
   }
@@ -191,11 +192,17 @@ void StatsOverlay::record(VkCommandBuffer cmd, const OverlayFrame& frame) {
     std::vector<float> values(curve.begin(), curve.end());
     char label[96];
     std::snprintf(label, sizeof label, "%.3g", static_cast<double>(values.back()));
-    ImGui::PlotLines(name, values.data(), static_cast<int>(values.size()), 0, label, 0.0f, FLT_MAX, ImVec2(180.0f, 34.0f));
+    ImGui::PlotLines(name, values.data(), static_cast<int>(values.size()), 0, label, 0.0f, FLT_MAX, ImVec2(120.0f, 20.0f));
   };
   plot("loss", loss_curve_);
-  for (const auto& [name, curve] : curves_) plot(name.c_str(), curve);
+  // The terms that matter now (the largest latest values), at most five.
+  std::vector<std::pair<float, const std::string*>> ranked;
+  for (const auto& [name, curve] : curves_)
+    if (!curve.empty() && curve.back() > 0.0f) ranked.push_back({curve.back(), &name});
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; i < ranked.size() && i < 5; ++i) plot(ranked[i].second->c_str(), curves_.at(*ranked[i].second));
   ImGui::End();
+  ImGui::PopStyleVar(2);
   ImGui::Render();
   ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), cmd);
   ImGui::SetCurrentContext(previous == imgui_ ? nullptr : previous);
