@@ -2,57 +2,22 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "engine/appearance/parameters.h"
-
-#include <algorithm>
-#include <cmath>
-
 #include "engine/core/error.h"
 #include "engine/face/population.h"
+#include "engine/text/color.h"
 
 namespace likeness::guidance {
-namespace {
-
-std::vector<double> rgb_to_hsl(const std::vector<double>& c) {
-  double r = c[0], g = c[1], b = c[2];
-  double mx = std::max({r, g, b}), mn = std::min({r, g, b});
-  double l = (mx + mn) / 2, h = 0, s = 0;
-  if (mx > mn) {
-    double d = mx - mn;
-    s = l > 0.5 ? d / (2 - mx - mn) : d / (mx + mn);
-    if (mx == r) h = (g - b) / d + (g < b ? 6 : 0);
-    else if (mx == g) h = (b - r) / d + 2;
-    else h = (r - g) / d + 4;
-    h /= 6;
-  }
-  return {h, s, l};
-}
-
-double hue_to_rgb(double p, double q, double t) {
-  if (t < 0) t += 1;
-  if (t > 1) t -= 1;
-  if (t < 1.0 / 6) return p + (q - p) * 6 * t;
-  if (t < 0.5) return q;
-  if (t < 2.0 / 3) return p + (q - p) * (2.0 / 3 - t) * 6;
-  return p;
-}
-
-std::vector<double> hsl_to_rgb(const std::vector<double>& hsl) {
-  double h = hsl[0], s = hsl[1], l = hsl[2];
-  if (s <= 0) return {l, l, l};
-  double q = l < 0.5 ? l * (1 + s) : l + s - l * s;
-  double p = 2 * l - q;
-  return {hue_to_rgb(p, q, h + 1.0 / 3), hue_to_rgb(p, q, h), hue_to_rgb(p, q, h - 1.0 / 3)};
-}
-
-}  // namespace
 
 std::vector<double> adjust_lightness(const std::vector<double>& srgb, double delta) {
-  std::vector<double> hsl = rgb_to_hsl(srgb);
-  hsl[2] = std::clamp(hsl[2] + delta, 0.0, 1.0);
-  return hsl_to_rgb(hsl);
+  text::Hsl hsl = text::to_hsl({srgb[0], srgb[1], srgb[2]});
+  hsl.l = std::clamp(hsl.l + delta, 0.0, 1.0);
+  const text::Rgb rgb = text::from_hsl(hsl);
+  return {rgb.r, rgb.g, rgb.b};
 }
 
 ResolvedTargets resolve_targets(const text::ParseResult& parsed, const face::Population& population, const CurrentFace& current) {

@@ -7,9 +7,23 @@
 namespace likeness::text {
 namespace {
 
-struct Hsl {
-  double h, s, l;
-};
+double hue_channel(double p, double q, double t) {
+  if (t < 0) t += 1;
+  if (t > 1) t -= 1;
+  if (t < 1.0 / 6) return p + (q - p) * 6 * t;
+  if (t < 0.5) return q;
+  if (t < 2.0 / 3) return p + (q - p) * (2.0 / 3 - t) * 6;
+  return p;
+}
+
+}  // namespace
+
+Rgb from_hsl(const Hsl& c) {
+  if (c.s < 1e-12) return {c.l, c.l, c.l};
+  const double q = c.l < 0.5 ? c.l * (1 + c.s) : c.l + c.s - c.l * c.s;
+  const double p = 2 * c.l - q;
+  return {hue_channel(p, q, c.h + 1.0 / 3), hue_channel(p, q, c.h), hue_channel(p, q, c.h - 1.0 / 3)};
+}
 
 Hsl to_hsl(const Rgb& c) {
   const double hi = std::max({c.r, c.g, c.b}), lo = std::min({c.r, c.g, c.b});
@@ -24,21 +38,7 @@ Hsl to_hsl(const Rgb& c) {
   return {h / 6, s, l};
 }
 
-double hue_channel(double p, double q, double t) {
-  if (t < 0) t += 1;
-  if (t > 1) t -= 1;
-  if (t < 1.0 / 6) return p + (q - p) * 6 * t;
-  if (t < 0.5) return q;
-  if (t < 2.0 / 3) return p + (q - p) * (2.0 / 3 - t) * 6;
-  return p;
-}
-
-Rgb from_hsl(const Hsl& c) {
-  if (c.s < 1e-12) return {c.l, c.l, c.l};
-  const double q = c.l < 0.5 ? c.l * (1 + c.s) : c.l + c.s - c.l * c.s;
-  const double p = 2 * c.l - q;
-  return {hue_channel(p, q, c.h + 1.0 / 3), hue_channel(p, q, c.h), hue_channel(p, q, c.h - 1.0 / 3)};
-}
+namespace {
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';

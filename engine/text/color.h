@@ -21,6 +21,13 @@ std::optional<Rgb> parse_hex_color(std::string_view text);
 /// "#rrggbb", channels rounded to 8 bits.
 std::string to_hex(const Rgb& color);
 
+/// Hue (0..1, a full turn), saturation and lightness of an sRGB colour.
+struct Hsl {
+  double h = 0, s = 0, l = 0;
+};
+Hsl to_hsl(const Rgb& color);
+Rgb from_hsl(const Hsl& color);
+
 /// HSL lightness in [0, 1].
 double lightness(const Rgb& color);
 

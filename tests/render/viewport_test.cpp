@@ -23,6 +23,7 @@
 #include "engine/face/face_model.h"
 #include "render/renderer.h"
 #include "tests/render/image_stats.h"
+#include "tests/render/wait_for.h"
 #include "engine/core/error.h"
 #include "engine/state/face_state.h"
 #include "ui/viewport/viewport_scene.h"
@@ -44,18 +45,6 @@ bool capture_validation(VkDebugReportFlagsEXT flags, VkDebugReportObjectTypeEXT,
 }
 
 QVulkanInstance* g_instance = nullptr;
-
-// Pumps events until `done` or the timeout.
-bool wait_for(const std::function<bool()>& done, int timeout_ms = 20000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeout_ms) return false;
-    QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    QThread::msleep(2);
-  }
-  return true;
-}
 
 render::Image grab(ui::ViewportWindow& w) {
   const QImage image = w.screenshot();  // RGBA8888, red and blue in place

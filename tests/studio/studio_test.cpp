@@ -63,6 +63,7 @@
 #include "render/view_options.h"
 #include "ui/viewport/stats_overlay.h"
 #include "ui/viewport/viewport_window.h"
+#include "tests/render/wait_for.h"
 
 namespace likeness::studio {
 namespace {
@@ -85,16 +86,7 @@ bool capture_validation(VkDebugReportFlagsEXT flags, VkDebugReportObjectTypeEXT,
   return false;
 }
 
-bool wait_for(const std::function<bool()>& done, int timeout_ms = 60000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeout_ms) return false;
-    QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    QThread::msleep(2);
-  }
-  return true;
-}
+bool wait_for(const std::function<bool()>& done, int timeout_ms = 60000) { return test::wait_for(done, timeout_ms); }
 
 // The viewport's frame as RGBA bytes.
 struct Shot {

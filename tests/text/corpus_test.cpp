@@ -64,7 +64,7 @@ std::string check_target(const ParseResult& r, const std::string& id, const std:
     for (const auto& t : r.measurements)
       if (t.id == id && !t.delta) {
         if (b.ok(t.percentile)) return "";
-        seen.push_back("P" + format_number(t.percentile, 1));
+        seen.push_back(std::string("P").append(format_number(t.percentile, 1)));
       }
     return fail("no absolute percentile in range");
   }
@@ -74,17 +74,17 @@ std::string check_target(const ParseResult& r, const std::string& id, const std:
     for (const auto& t : r.measurements)
       if (t.id == id && t.delta) {
         if (b.ok(t.delta_sd)) return "";
-        seen.push_back("d" + format_number(t.delta_sd, 2));
+        seen.push_back(std::string("d").append(format_number(t.delta_sd, 2)));
       }
     for (const auto& t : r.appearance)
       if (t.id == id && t.delta) {
         if (b.ok(t.value)) return "";
-        seen.push_back("d" + format_number(t.value, 2));
+        seen.push_back(std::string("d").append(format_number(t.value, 2)));
       }
     for (const auto& t : r.expressions)
       if (t.name == id && t.delta) {
         if (b.ok(t.value)) return "";
-        seen.push_back("d" + format_number(t.value, 2));
+        seen.push_back(std::string("d").append(format_number(t.value, 2)));
       }
     return fail("no change in range");
   }
