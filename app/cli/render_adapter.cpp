@@ -295,7 +295,7 @@ render::Textures state_textures(const std::shared_ptr<const face::FaceModel>& mo
   render::Textures out;
   // Albedo with coverage: opaque everywhere but the lash tile.
   at::Tensor alpha = at::ones({t.albedo.size(0), t.albedo.size(1), t.albedo.size(2), 1}, at::kFloat);
-  const std::vector<float> lashes = lash_coverage(res, state.seed);
+  const std::vector<float> lashes = lash_alpha(*model, res, state.seed);
   if (alpha.size(0) > face::kLashesTile)
     alpha[face::kLashesTile].copy_(at::from_blob(const_cast<float*>(lashes.data()), {res, res, 1}, at::kFloat));
   out.albedo = texture_stack(at::cat({t.albedo.to(at::kFloat), alpha}, 3), "albedo");

@@ -87,8 +87,9 @@ render::Textures state_textures(const std::shared_ptr<const face::FaceModel>& mo
 /// True when state_textures uses the appearance model (not the stand-ins).
 bool has_appearance_model();
 
-/// Lash strand coverage for the lash tile at `resolution` (row-major, top row first, in [0, 1]).
-std::vector<float> lash_coverage(int resolution, std::uint64_t seed);
+/// Lash strand coverage for the lash tile at `resolution` (row-major, top row first, in [0, 1]):
+/// face::lash_coverage, strands along the model's lash cards.
+std::vector<float> lash_alpha(const face::FaceModel& model, int resolution, std::uint64_t seed);
 
 /// Everything for a first frame of a state: mesh, textures (`texture_resolution` per tile), no
 /// overlays.

@@ -10,6 +10,7 @@
 
 #include "app/cli/render_adapter.h"
 #include "engine/face/face_model.h"
+#include "engine/face/lash_cards.h"
 #include "engine/face/regions.h"
 #include "render/texture_pack.h"
 
@@ -151,21 +152,9 @@ struct Maps {
 
 }  // namespace
 
-std::vector<float> lash_coverage(int resolution, std::uint64_t seed) {
-  // Fine strands across u (90 per tile, wavering), denser in clumps, thinning toward v = 1.
-  const int res = std::max(resolution, 1);
-  const Noise noise{seed + 1};
-  const float inv = 1.0f / static_cast<float>(res);
-  std::vector<float> alpha(static_cast<std::size_t>(res) * static_cast<std::size_t>(res));
-  for (int y = 0; y < res; ++y)
-    for (int x = 0; x < res; ++x) {
-      const float u = (static_cast<float>(x) + 0.5f) * inv, v = 1.0f - (static_cast<float>(y) + 0.5f) * inv;
-      const float strand = 0.5f + 0.5f * std::cos(u * 6.2831853f * 90.0f + 3.0f * noise.value(u * 40.0f, 1.0f));
-      const float density = std::clamp(noise.value(u * 25.0f, 3.0f) * 1.4f, 0.3f, 1.0f);
-      alpha[static_cast<std::size_t>(y) * static_cast<std::size_t>(res) + static_cast<std::size_t>(x)] =
-          std::clamp((strand * 1.6f - 0.5f) * density, 0.0f, 1.0f) * (0.35f + 0.65f * (1.0f - v));
-    }
-  return alpha;
+std::vector<float> lash_alpha(const face::FaceModel& model, int resolution, std::uint64_t seed) {
+  const at::Tensor alpha = face::lash_coverage(model, std::max(resolution, 1), seed).contiguous();
+  return std::vector<float>(alpha.data_ptr<float>(), alpha.data_ptr<float>() + alpha.numel());
 }
 
 render::Textures stand_in_textures(const std::shared_ptr<const face::FaceModel>& model,
@@ -247,7 +236,7 @@ render::Textures stand_in_textures(const std::shared_ptr<const face::FaceModel>&
 
   // Lashes (6): dark strands with coverage in alpha.
   const Rgb lash = scale(Rgb{0.035f, 0.025f, 0.02f}, 1.6f - lash_dark);
-  const std::vector<float> coverage = lash_coverage(res, seed);
+  const std::vector<float> coverage = lash_alpha(*model, res, seed);
   for (int y = 0; y < res; ++y)
     for (int x = 0; x < res; ++x) {
       maps.set(6, x, y, lash, coverage[static_cast<std::size_t>(y) * static_cast<std::size_t>(res) + static_cast<std::size_t>(x)], 0.55f);

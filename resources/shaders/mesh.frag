@@ -153,6 +153,9 @@ void main() {
   vec3 albedo = albedo_sample.rgb;
   float alpha = draw.kind == KIND_LASHES ? albedo_sample.a : 1.0;
   if (draw.kind == KIND_LASHES && alpha < 0.02) discard;
+  // Sharpened alpha to coverage: a strand is opaque where it covers the pixel and falls off over
+  // one pixel at its edge, instead of turning into a translucent grey film as mips average it.
+  if (draw.kind == KIND_LASHES) alpha = clamp((alpha - 0.4) / max(fwidth(alpha), 1e-4) + 0.5, 0.0, 1.0);
   if ((frame.flags.y & OVERLAY_UV_CHECKER) != 0) albedo = uv_checker(local_uv, tile);
 
   vec3 v = normalize(frame.camera_pos.xyz - v_position);
@@ -188,8 +191,11 @@ void main() {
     roughness = min(roughness, 0.3);  // wet tissue
   } else if (draw.kind == KIND_LASHES) {
     wrap = vec3(0.5);
-    spec_scale = 0.3;
+    spec_scale = 0.12;
     roughness = 0.45;
+    // A card stands for round strands: its plane's grazing Fresnel (cards are often seen edge on)
+    // would paint the lashes as grey sheets, so shade with a normal turned toward the viewer.
+    n = normalize(mix(n, v, 0.65));
   }
   vec3 n_r = normalize(mix(n, n_geom, soften.r));
   vec3 n_g = normalize(mix(n, n_geom, soften.g));

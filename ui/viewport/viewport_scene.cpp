@@ -39,7 +39,7 @@ render::Textures textures_from_tensors(const TextureTensors& textures) {
     const int res = static_cast<int>(a.size(1));
     at::Tensor alpha = at::ones({a.size(0), res, res, 1}, at::kFloat);
     if (a.size(0) > face::kLashesTile) {
-      const std::vector<float> lashes = render_adapter::lash_coverage(res, textures.seed);
+      const std::vector<float> lashes = render_adapter::lash_alpha(*face::FaceModel::load_default(), res, textures.seed);
       alpha[face::kLashesTile].copy_(at::from_blob(const_cast<float*>(lashes.data()), {res, res, 1}, at::kFloat));
     }
     t.albedo = render_adapter::texture_stack(at::cat({a, alpha}, 3), "albedo");
