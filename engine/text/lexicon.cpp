@@ -316,6 +316,8 @@ private:
     list("with", Role::Kind::With);
     list("of", Role::Kind::Of);
     list("than", Role::Kind::Than);
+    // "than average": the comparison is with the population, so the phrase describes (value 1).
+    for (const std::string& w : strings(j, "than_norm", "than_norm")) add_phrase(w, {Role::Kind::Than, -1, 1.0}, "than_norm");
     list("stop", Role::Kind::Stop);
     list("years_units", Role::Kind::YearsUnit);
     list("locatives", Role::Kind::Locative);
@@ -347,6 +349,7 @@ private:
     setting("negated_level", lex_->negated_level_);
     setting("negated_weight", lex_->negated_weight_);
     setting("comparative_years", lex_->comparative_years_);
+    setting("than_norm_degree", lex_->than_norm_degree_);
     setting("reference_age", lex_->reference_age_);
     setting("prior_weight_sex", lex_->prior_weight_sex_);
     setting("prior_weight_pronoun", lex_->prior_weight_pronoun_);

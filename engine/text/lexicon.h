@@ -220,6 +220,7 @@ public:
   double negated_level() const { return negated_level_; }            ///< |level| a negation leaves
   double negated_weight() const { return negated_weight_; }
   double comparative_years() const { return comparative_years_; }    ///< "older" without a number
+  double than_norm_degree() const { return than_norm_degree_; }      ///< "bigger than average": "big" at this degree
   double reference_age() const { return reference_age_; }            ///< age deltas start here
   double prior_weight_sex() const { return prior_weight_sex_; }
   double prior_weight_pronoun() const { return prior_weight_pronoun_; }
@@ -246,7 +247,7 @@ private:
   std::map<std::string, AppearanceParam> appearance_;
   std::vector<std::string> regions_;
   std::vector<std::string> expression_names_;
-  double comparative_factor_ = 0.7, negated_level_ = 0.3, negated_weight_ = 0.6, comparative_years_ = 15,
+  double comparative_factor_ = 0.7, negated_level_ = 0.3, negated_weight_ = 0.6, comparative_years_ = 15, than_norm_degree_ = 0.7,
          reference_age_ = 35, prior_weight_sex_ = 0.4, prior_weight_pronoun_ = 0.25, prior_weight_age_ = 0.5;
 };
 

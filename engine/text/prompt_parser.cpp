@@ -692,6 +692,17 @@ private:
       case K::Comparative: {
         Mod m = make_mod(kind == K::Adjective ? Mod::Type::Adjective : Mod::Type::Comparative, role->index, i);
         if (kind == K::Comparative) m.direction = m.direction == 0 ? 1 : m.direction;
+        // "bigger than average", "a longer than usual nose", "more arched than most": compared with
+        // the population, not with the face as it is, so a description: the plain adjective at
+        // a little under its own strength. The "than" phrase is skipped to reach a noun after it.
+        if (const Role* norm = i + 1 < items_.size() ? items_[i + 1].role(K::Than) : nullptr;
+            norm && norm->value > 0 && m.direction > 0) {
+          m.type = Mod::Type::Adjective;
+          m.direction = 0;
+          m.degree *= lex_.than_norm_degree();
+          place(m, i + 1);
+          return;
+        }
         place(m, i);
         return;
       }

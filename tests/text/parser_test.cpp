@@ -127,6 +127,31 @@ TEST(Parser, DescriptionsAreNotEdits) {
   EXPECT_EQ(r.appearance_target("beard.coverage")->source.instruction, 1);
 }
 
+TEST(Parser, ComparisonsWithTheNormDescribe) {
+  // "than average" compares with the population: a description at 0.7 of the plain adjective,
+  // attached to the noun whether it comes before or after the phrase.
+  for (const char* text : {"a nose bigger than average", "a bigger than average nose", "her nose is bigger than usual",
+                           "a man with a bigger than normal nose"}) {
+    const auto r = parse(text);
+    EXPECT_FALSE(r.edit()) << text;
+    const auto* m = r.measurement("nose_size");
+    ASSERT_NE(m, nullptr) << text;
+    EXPECT_FALSE(m->delta) << text;
+    EXPECT_NEAR(m->z, parse("a big nose").measurement("nose_size")->z * 0.7, 1e-9) << text;
+  }
+  EXPECT_LT(parse("a nose smaller than most").measurement("nose_size")->z, -0.5);
+  // The adjective before "than usual" reaches the noun after it, not the part named earlier.
+  const auto two = parse("a nose bigger than average and a wider than usual mouth");
+  ASSERT_NE(two.measurement("mouth_width"), nullptr);
+  EXPECT_GT(two.measurement("mouth_width")->z, 0.5);
+  EXPECT_EQ(two.measurement("nose_width"), nullptr);
+  // Compared with the face as it was, it stays a change.
+  const auto before = parse("make the nose bigger than before");
+  EXPECT_TRUE(before.edit());
+  EXPECT_TRUE(before.measurement("nose_size")->delta);
+  EXPECT_NEAR(before.measurement("nose_size")->delta_sd, 0.7, 1e-9);
+}
+
 TEST(Parser, AgesFromNumbersAndWords) {
   auto age = [](const std::string& s) {
     const auto r = parse(s);
