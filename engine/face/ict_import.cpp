@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdio>
+#include <utility>
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
@@ -95,14 +96,19 @@ IctImportReport import_ict(const fs::path& dir, const fs::path& out, const std::
   io::save_safetensors(out / "ict_facekit_shapes.safetensors", tensors, metadata);
   write_file_atomic(out / "generic_neutral_mesh.obj", read_file(neutral_path));
   write_file_atomic(out / "vertex_indices.json", read_file(config_path));
-  for (const char* extra : {"ICTFaceModelMaterial.mtl", "LICENSE"})
-    if (fs::exists(dir / extra)) write_file_atomic(out / extra, read_file(dir / extra));
-    else if (fs::exists(dir.parent_path() / extra)) write_file_atomic(out / extra, read_file(dir.parent_path() / extra));
+  // The materials, the licence and upstream's README (as UPSTREAM_README.md): in FaceXModel or in
+  // the repository root above it, where upstream keeps the last two.
+  const std::pair<const char*, const char*> extras[] = {
+      {"ICTFaceModelMaterial.mtl", "ICTFaceModelMaterial.mtl"}, {"LICENSE", "LICENSE"}, {"README.md", "UPSTREAM_README.md"}};
+  for (const auto& [name, as] : extras)
+    if (fs::exists(dir / name)) write_file_atomic(out / as, read_file(dir / name));
+    else if (fs::exists(dir.parent_path() / name)) write_file_atomic(out / as, read_file(dir.parent_path() / name));
   write_file_atomic(out / "README.md",
                     "# ICT Face Model Light, packed by Likeness\n\nPacked from " + fs::absolute(dir).string() +
                         " by `likeness assets import-ict`. Layout as in Likeness's docs/formats.md: "
                         "ict_facekit_shapes.safetensors holds neutral [V,3], identity [K,V,3], expression [E,V,3] and "
-                        "pupil [2,V,3] deltas (shape minus neutral, centimetres). MIT licence (see LICENSE).\n");
+                        "pupil [2,V,3] deltas (shape minus neutral, centimetres). MIT licence (see LICENSE); upstream "
+                        "documentation in UPSTREAM_README.md.\n");
   IctImportReport report;
   report.vertices = static_cast<int>(v);
   report.identity_modes = static_cast<int>(identity.size());

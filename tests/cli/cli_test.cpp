@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/atomic_file.h"
 #include "tests/cli/run_command.h"
+#include "tests/face/synthetic_ict.h"
 
 using likeness::test::likeness_bin;
 using likeness::test::run_command;
@@ -52,6 +54,41 @@ TEST(Cli, ExitCodesMeanSomething) {
   EXPECT_EQ(missing.exit_code, 4);
   EXPECT_NE(missing.err.find("ict-facekit"), std::string::npos);
   EXPECT_NE(missing.err.find(empty.string()), std::string::npos) << "names the folders searched";
+}
+
+// `likeness assets import-ict` end to end on a synthetic FaceXModel folder: the documented layout
+// (../shared/assets/ict-facekit/README.md), upstream's README and licence carried along.
+TEST(Cli, ImportIctPacksTheDocumentedLayout) {
+  likeness::test::SyntheticIct ict("likeness_cli_ict");
+  const fs::path out = temp_dir("likeness_cli_ict_packed");
+  auto r = run_command(likeness_bin() + " assets import-ict '" + ict.dir.string() + "' --out '" + out.string() + "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["vertices"], 8);
+  EXPECT_EQ(report["identity_modes"], 3);
+  EXPECT_EQ(report["expressions"], 2);
+  EXPECT_EQ(report["pupil_shapes"], 2);
+  for (const char* f : {"ict_facekit_shapes.safetensors", "generic_neutral_mesh.obj", "ICTFaceModelMaterial.mtl",
+                        "vertex_indices.json", "README.md", "UPSTREAM_README.md", "LICENSE"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  EXPECT_EQ(likeness::read_file(out / "UPSTREAM_README.md"), likeness::read_file(ict.dir.parent_path() / "README.md"));
+  // The safetensors header: the four tensors as the README tables them, F32, contiguous in order.
+  const std::string bytes = likeness::read_file(out / "ict_facekit_shapes.safetensors");
+  ASSERT_GT(bytes.size(), 8u);
+  std::uint64_t header_len = 0;
+  for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]);
+  const auto header = nlohmann::json::parse(bytes.substr(8, header_len));
+  const std::map<std::string, std::vector<int>> shapes = {
+      {"neutral", {8, 3}}, {"identity", {3, 8, 3}}, {"expression", {2, 8, 3}}, {"pupil", {2, 8, 3}}};
+  for (const auto& [name, shape] : shapes) {
+    ASSERT_TRUE(header.contains(name)) << name;
+    EXPECT_EQ(header[name]["dtype"], "F32") << name;
+    EXPECT_EQ(header[name]["shape"].get<std::vector<int>>(), shape) << name;
+  }
+  EXPECT_EQ(header["__metadata__"]["expression_names"], R"(["jawOpen","eyeBlink_L"])");
+  EXPECT_EQ(header["__metadata__"]["identity_names"], R"(["identity000","identity001","identity002"])");
+  // Packing again over the same folder works (atomic writes replace the files).
+  EXPECT_EQ(run_command(likeness_bin() + " assets import-ict '" + ict.dir.string() + "' --out '" + out.string() + "'").exit_code, 0);
 }
 
 TEST(Cli, InfoJson) {
