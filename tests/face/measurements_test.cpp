@@ -45,7 +45,15 @@ TEST(Measurements, NeutralHeadHasPlausibleAdultValues) {
       {"mouth_width", {4.2, 6.2}},      {"upper_lip_thickness", {0.5, 1.5}}, {"lower_lip_thickness", {0.5, 1.6}},
       {"head_width", {13.5, 17.0}},     {"neck_width", {9.5, 13.5}},     {"nose_tip_projection", {1.4, 3.0}},
       {"brow_height", {1.5, 3.2}},      {"chin_height", {2.8, 5.0}},     {"eye_tilt", {-5.0, 12.0}},
-      {"face_aspect", {0.65, 0.95}},    {"jaw_cheek_ratio", {0.7, 1.0}}};
+      {"face_aspect", {0.65, 0.95}},    {"jaw_cheek_ratio", {0.7, 1.0}},
+      // Composites and depths (ICT's own definitions: sizes as geometric means, projections
+      // against the face's vertical plane).
+      {"face_size", {11.0, 15.0}},      {"chin_projection", {-1.5, 0.5}}, {"chin_width", {2.0, 4.5}},
+      {"forehead_width", {9.5, 13.0}},  {"brow_ridge_projection", {0.8, 2.5}}, {"nose_bridge_height", {1.5, 3.2}},
+      {"nose_size", {2.8, 4.5}},        {"lip_thickness", {1.0, 3.0}},   {"cheekbone_prominence", {0.1, 1.0}},
+      {"cheek_fullness", {11.0, 15.5}}};
+  // Every measurement has a range: none goes unchecked.
+  for (const auto& info : m->infos()) EXPECT_TRUE(plausible.count(info.id)) << "no plausible range for " << info.id;
   for (const auto& [id, range] : plausible) {
     double v = values[m->index(id)].item<double>();
     EXPECT_GE(v, range.first) << id;
