@@ -54,6 +54,20 @@ fs::path unet_config_copy(const std::string& name, const std::function<void(Json
   return dir;
 }
 
+// Sizes of the reference UNet, read from its config.json: the messages below are built from them,
+// so nothing here assumes the tiny reference's widths.
+struct UnetSizes {
+  std::vector<std::int64_t> widths;  // block_out_channels
+  std::int64_t in_channels = 0;
+};
+
+UnetSizes unet_sizes() {
+  const Json c = load_json_file(Reference("unet").dir() / "config.json");
+  UnetSizes s;
+  s.widths = c.at("block_out_channels").get<std::vector<std::int64_t>>();
+  s.in_channels = c.value("in_channels", std::int64_t{4});
+  return s;
+}
 }  // namespace
 
 TEST(Rejects, MissingFoldersFilesAndWeights) {
@@ -74,10 +88,13 @@ TEST(Rejects, MissingWrongShapeAndUnexpectedTensors) {
   });
   expect_input_error([&] { UNet::load(missing); }, {"UNet", "1 missing", "'mid_block.attentions.0.proj_in.weight'",
                                                     (missing / "diffusion_pytorch_model.safetensors").string()});
-  const fs::path wrong = unet_copy("wrong_shape", [](const std::string& n, const at::Tensor& t) {
-    return std::make_pair(n, n == "conv_in.weight" ? at::zeros({320, 4, 3, 3}) : t);
+  const UnetSizes sz = unet_sizes();
+  const std::int64_t w0 = sz.widths.front(), in = sz.in_channels;
+  const fs::path wrong = unet_copy("wrong_shape", [&](const std::string& n, const at::Tensor& t) {
+    return std::make_pair(n, n == "conv_in.weight" ? at::zeros({w0 + 3, in, 3, 3}) : t);
   });
-  expect_input_error([&] { UNet::load(wrong); }, {"wrong shape", "'conv_in.weight': expected [16, 4, 3, 3], found [320, 4, 3, 3]"});
+  expect_input_error([&] { UNet::load(wrong); }, {"wrong shape", "'conv_in.weight': expected " + shape_text({w0, in, 3, 3}) +
+                                                                     ", found " + shape_text({w0 + 3, in, 3, 3})});
   const fs::path extra = temp_dir("unexpected");
   copy_folder(Reference("unet").dir(), extra, "diffusion_pytorch_model.safetensors",
               [](const std::string& n, const at::Tensor& t) { return std::make_pair(n, t); });
@@ -93,18 +110,28 @@ TEST(Rejects, MissingWrongShapeAndUnexpectedTensors) {
 
 TEST(Rejects, ConfigsThatDoNotDescribeTheWeights) {
   // A config read from the folder decides every shape: widen it and every tensor disagrees.
-  const fs::path wider = unet_config_copy("wider", [](Json& c) { c["block_out_channels"] = {32, 48, 64, 64}; });
-  expect_input_error([&] { UNet::load(wider); }, {"wrong shape", "expected [32, 4, 3, 3], found [16, 4, 3, 3]"});
+  const UnetSizes sz = unet_sizes();
+  const std::int64_t w0 = sz.widths.front(), in = sz.in_channels;
+  std::vector<std::int64_t> doubled = sz.widths;
+  for (std::int64_t& w : doubled) w *= 2;
+  const fs::path wider = unet_config_copy("wider", [&](Json& c) { c["block_out_channels"] = doubled; });
+  expect_input_error([&] { UNet::load(wider); },
+                     {"wrong shape", "expected " + shape_text({2 * w0, in, 3, 3}) + ", found " + shape_text({w0, in, 3, 3})});
   const fs::path sdxl = unet_config_copy("sdxl_config", [](Json& c) { c["addition_embed_type"] = "text_time"; });
   expect_input_error([&] { UNet::load(sdxl); }, {"config.json", "field 'addition_embed_type'", "text_time", "SDXL"});
   const fs::path bad_type = unet_config_copy("bad_type", [](Json& c) { c["block_out_channels"] = "wide"; });
   expect_input_error([&] { UNet::load(bad_type); }, {"field 'block_out_channels'", "\"wide\""});
   const fs::path bad_block = unet_config_copy("bad_block", [](Json& c) { c["down_block_types"][0] = "AttnDownBlock2D"; });
   expect_input_error([&] { UNet::load(bad_block); }, {"field 'down_block_types'", "AttnDownBlock2D", "not supported"});
-  const fs::path heads = unet_config_copy("heads", [](Json& c) { c["attention_head_dim"] = 5; });
-  expect_input_error([&] { UNet::load(heads); }, {"attention_head_dim", "5 heads do not divide block width 16"});
-  const fs::path lists = unet_config_copy("lists", [](Json& c) { c["attention_head_dim"] = {4, 4}; });
-  expect_input_error([&] { UNet::load(lists); }, {"attention_head_dim", "2 entries", "one per block (4)"});
+  std::int64_t bad_heads = 2;  // the smallest head count that does not divide the first block's width
+  while (w0 % bad_heads == 0) ++bad_heads;
+  const fs::path heads = unet_config_copy("heads", [&](Json& c) { c["attention_head_dim"] = bad_heads; });
+  expect_input_error([&] { UNet::load(heads); }, {"attention_head_dim", std::to_string(bad_heads) + " heads do not divide block width " +
+                                                                            std::to_string(w0)});
+  const std::vector<std::int64_t> short_list(sz.widths.size() - 1, 1);  // one entry too few
+  const fs::path lists = unet_config_copy("lists", [&](Json& c) { c["attention_head_dim"] = short_list; });
+  expect_input_error([&] { UNet::load(lists); }, {"attention_head_dim", std::to_string(short_list.size()) + " entries",
+                                                  "one per block (" + std::to_string(sz.widths.size()) + ")"});
   const fs::path broken = temp_dir("broken_json");
   copy_folder(Reference("unet").dir(), broken, "diffusion_pytorch_model.safetensors",
               [](const std::string& n, const at::Tensor& t) { return std::make_pair(n, t); });
