@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -110,18 +113,87 @@ TEST(Cli, SampleWritesAHeadAndItsMeasurements) {
   EXPECT_TRUE(fs::exists(j["obj"].get<std::string>()));
   EXPECT_TRUE(fs::exists(dir / "head.mtl"));
   EXPECT_GE(j["measurements"].size(), 20u);
+  // The OBJ uses the MTL, and every map the MTL references (albedo, normal, roughness of each
+  // textured tile) was written beside it as a PNG of the default 1024 texels.
+  const std::string obj = likeness::read_file(dir / "head.obj");
+  EXPECT_NE(obj.find("mtllib head.mtl"), std::string::npos);
+  const std::string mtl = likeness::read_file(dir / "head.mtl");
+  std::map<std::string, int> maps;  // statement -> count
+  std::istringstream lines(mtl);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string key, file;
+    words >> key;
+    if (key != "map_Kd" && key != "norm" && key != "map_Pr" && key != "map_Bump") continue;
+    while (words >> file) {}  // the file is the last word (after options such as -bm 1)
+    ++maps[key];
+    ASSERT_TRUE(fs::exists(dir / file)) << line;
+    const std::string png = likeness::read_file(dir / file);
+    ASSERT_GT(png.size(), 24u);
+    EXPECT_EQ(png.substr(1, 3), "PNG") << file;
+    auto be32 = [&](std::size_t at) {
+      return (static_cast<unsigned char>(png[at]) << 24) | (static_cast<unsigned char>(png[at + 1]) << 16) |
+             (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+    };
+    EXPECT_EQ(be32(16), 1024) << file;  // IHDR width
+    EXPECT_EQ(be32(20), 1024) << file;  // IHDR height
+  }
+  for (const char* key : {"map_Kd", "norm", "map_Pr"}) EXPECT_GE(maps[key], 6) << key << " (one per textured tile)";
   for (const auto& m : j["measurements"]) {
     EXPECT_GE(m["percentile"].get<double>(), 0.0);
     EXPECT_LE(m["percentile"].get<double>(), 100.0);
   }
   // Same seed, same head; another seed, another head.
-  auto again = nlohmann::json::parse(run_command(likeness_bin() + " sample --seed 7 --out '" + dir.string() + "_b' --json").out);
-  auto other = nlohmann::json::parse(run_command(likeness_bin() + " sample --seed 8 --out '" + dir.string() + "_c' --json").out);
+  // (Geometry only from here: the maps were checked above.)
+  auto again = nlohmann::json::parse(run_command(likeness_bin() + " sample --seed 7 --no-textures --out '" + dir.string() + "_b' --json").out);
+  auto other = nlohmann::json::parse(run_command(likeness_bin() + " sample --seed 8 --no-textures --out '" + dir.string() + "_c' --json").out);
   EXPECT_EQ(j["measurements"], again["measurements"]);
   EXPECT_NE(j["measurements"], other["measurements"]);
   // The table form prints where the files went.
-  auto table = run_command(likeness_bin() + " sample --seed 7 --out '" + dir.string() + "'");
-  EXPECT_NE(table.out.find(dir.string()), std::string::npos);
+  auto table = run_command(likeness_bin() + " sample --seed 7 --no-textures --out '" + dir.string() + "_d'");
+  EXPECT_NE(table.out.find(dir.string() + "_d"), std::string::npos);
+}
+
+// `likeness sheet`: a 3 x 4 grid of front/three-quarter pairs, a JSON entry per face, the same
+// sheet for the same seed and another for another seed.
+TEST(Cli, SheetRendersTwelveDescribedFaces) {
+  const fs::path dir = temp_dir("likeness_cli_sheet");
+  fs::create_directories(dir);
+  const std::string args = " --size 64 --resolution 512 --json";
+  auto r = run_command(likeness_bin() + " sheet --seed 3 --out '" + (dir / "a.png").string() + "'" + args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["sheet"], (dir / "a.png").string());
+  const std::string png = likeness::read_file(dir / "a.png");
+  ASSERT_GT(png.size(), 24u);
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned char>(png[at]) << 24) | (static_cast<unsigned char>(png[at + 1]) << 16) |
+           (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+  };
+  EXPECT_EQ(be32(16), 4 * 2 * 64);  // 4 faces a row, two views each
+  EXPECT_EQ(be32(20), 3 * 64);      // 3 rows
+  const auto faces = nlohmann::json::parse(likeness::read_file(report["faces"].get<std::string>()));
+  ASSERT_EQ(faces["faces"].size(), 12u);
+  std::set<long> seeds;
+  std::set<std::pair<int, int>> cells;
+  double melanin_lo = 1, melanin_hi = 0;
+  for (const auto& f : faces["faces"]) {
+    seeds.insert(f["seed"].get<long>());
+    cells.insert({f["cell"]["row"].get<int>(), f["cell"]["column"].get<int>()});
+    EXPECT_TRUE(f["sex"] == "male" || f["sex"] == "female") << f["sex"];
+    EXPECT_GT(f["appearance"].size(), 20u);
+    melanin_lo = std::min(melanin_lo, f["melanin"].get<double>());
+    melanin_hi = std::max(melanin_hi, f["melanin"].get<double>());
+  }
+  EXPECT_EQ(seeds.size(), 12u) << "every face its own seed";
+  EXPECT_EQ(cells.size(), 12u) << "every cell used once";
+  EXPECT_GT(melanin_hi - melanin_lo, 0.1) << "a spread of skin tones";
+  auto again = run_command(likeness_bin() + " sheet --seed 3 --out '" + (dir / "b.png").string() + "'" + args);
+  auto other = run_command(likeness_bin() + " sheet --seed 4 --out '" + (dir / "c.png").string() + "'" + args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_EQ(likeness::read_file(dir / "b.png"), png);
+  EXPECT_NE(likeness::read_file(dir / "c.png"), png);
 }
 
 TEST(Cli, StatsAnswersPercentileQueries) {
