@@ -152,7 +152,9 @@ std::shared_ptr<const AppearanceModel> AppearanceModel::build(std::shared_ptr<co
   {
     // Melanin and blood noise in the combinations the generator uses.
     at::Tensor blotch_m = cat_scalar(sets, "noise.blotch_m"), fine_m = cat_scalar(sets, "noise.fine_m");
-    I.skin["noise.melanin"] = 0.3f * blotch_m + 0.15f * fine_m;
+    // Relative melanin variation: blotches stay subtle (on dark skin a large relative change is a
+    // large absolute one and reads as bruising), fine mottling carries the texture.
+    I.skin["noise.melanin"] = 0.18f * blotch_m + 0.12f * fine_m;
     I.skin["noise.blood"] = cat_scalar(sets, "noise.blotch_h");
     for (const char* name : {"rel.melanin", "rel.blood", "zone.blush", "zone.redness", "zone.tzone", "rough.base"})
       I.skin[name] = cat_scalar(sets, name);

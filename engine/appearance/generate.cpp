@@ -111,7 +111,7 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
   // ---- Skin: pigment variation as local Beer-Lambert absorbance around the base colour.
   const at::Tensor d_cm = cm * (unevenness * I.skin.at("noise.melanin") + I.skin.at("rel.melanin"));
   const at::Tensor d_ch = ch * (unevenness * 0.45 * I.skin.at("noise.blood") + I.skin.at("rel.blood")) +
-                          0.045 * P("skin.blush") * I.skin.at("zone.blush") + 0.035 * P("skin.redness") * I.skin.at("zone.redness");
+                          0.035 * P("skin.blush") * I.skin.at("zone.blush") + 0.035 * P("skin.redness") * I.skin.at("zone.redness");
   const at::Tensor variation = at::exp(-(col(d_cm) * k_m + col(d_ch) * k_h));  // [N, 3]
   at::Tensor albedo = colors[0].unsqueeze(0) * variation;
   at::Tensor tilt = I.skin.at("micro") * (0.03 + 0.03 * ageing);  // [N, 2], mm
@@ -126,7 +126,7 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
     return std::make_pair(l.rows, alpha);
   };
   layer_out["freckles"] = spots("freckles", P("skin.freckles"), colors[5], 0.45, 0.04);
-  spots("age_spots", ageing * (0.3 + 0.7 * P("skin.unevenness")) - 0.1, colors[7], 0.5, 0.05);
+  spots("age_spots", ageing * (0.3 + 0.7 * P("skin.unevenness")) - 0.1, colors[7], 0.35, 0.05);
   layer_out["moles"] = spots("moles", 0.6 * P("skin.moles"), colors[6], 0.3, 0.03);
 
   // Wrinkles: darkness in the albedo, tilt in the normal map.

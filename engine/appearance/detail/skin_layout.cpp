@@ -210,11 +210,12 @@ FieldSet build_skin_fields(const face::FaceModel& model, const face::RegionSet& 
   for (std::size_t i = 0; i < n; ++i) {
     const float* p = &d.position[3 * i];
     const float cheek = std::max(M("cheeks")[i], 0.7f * M("cheekbones")[i]);
-    // Blush: a soft oval on the cheek apples, strongest below the outer eye.
+    // Blush: a wide, soft oval on the cheek apples, strongest below the outer eye and fading out
+    // over the whole cheek (a narrow one reads as a painted disc).
     const int s = side_of(p[0]);
     const Vec3& eye = lm[kOuterCanthus[s]];
     const float bx = p[0] - (eye[0] * 0.78f), by = p[1] - (eye[1] - 2.4f);
-    blush[i] = cheek * std::exp(-(bx * bx) / (2.0f * 1.6f * 1.6f) - (by * by) / (2.0f * 1.2f * 1.2f));
+    blush[i] = cheek * std::exp(-(bx * bx) / (2.0f * 2.3f * 2.3f) - (by * by) / (2.0f * 1.9f * 1.9f));
     redness[i] = std::clamp(std::max({M("nose")[i], 0.9f * cheek, 0.6f * M("chin")[i], 0.5f * M("forehead")[i]}) +
                                 0.25f * M("face")[i],
                             0.0f, 1.0f);
@@ -241,8 +242,9 @@ FieldSet build_skin_fields(const face::FaceModel& model, const face::RegionSet& 
     }
     const float fscale = d.tile == 0 ? 1.0f : 0.15f;  // most of the freckle zone is on the face tile
     f.spots["freckles"] = scatter_spots(d.position, freckle_zone, static_cast<int>(2600 * fscale), 0.05f, 0.14f, key("freckles"));
-    f.spots["moles"] = scatter_spots(d.position, mole_w, d.tile == 0 ? 60 : 25, 0.07f, 0.2f, key("moles"));
-    f.spots["age_spots"] = scatter_spots(d.position, age_w, d.tile == 0 ? 140 : 60, 0.15f, 0.45f, key("age_spots"));
+    // Moles 1 to 3 mm across (common naevi), age spots 3 to 8 mm.
+    f.spots["moles"] = scatter_spots(d.position, mole_w, d.tile == 0 ? 50 : 20, 0.05f, 0.14f, key("moles"));
+    f.spots["age_spots"] = scatter_spots(d.position, age_w, d.tile == 0 ? 140 : 60, 0.15f, 0.4f, key("age_spots"));
   }
 
   // Wrinkles: groove lines (darkness 0..1) whose height -groove makes the normal map.
