@@ -540,7 +540,14 @@ TEST_F(Studio, AutosaveRecoversUnsavedWorkAfterACrash) {
   window_->apply_settings(s);
   generate("a woman with a heart-shaped face");
   const fs::path folder = doc::untitled_autosave_folder();
-  ASSERT_TRUE(wait_for([&] { return !doc::list_autosaves(folder).empty(); }, 20000)) << "no autosave in " << folder;
+  // Wait for an autosave that holds the generation (one written while it ran holds step 0 only).
+  ASSERT_TRUE(wait_for(
+      [&] {
+        const auto found = doc::list_autosaves(folder);
+        return !found.empty() && found.front().steps >= 2;
+      },
+      20000))
+      << "no autosave with the generated step in " << folder;
   // A crash: the window goes away without closing (no save, the autosave stays).
   window_->release_viewport();
   window_.reset();
