@@ -294,10 +294,7 @@ render::Textures state_textures(const std::shared_ptr<const face::FaceModel>& mo
 
   render::Textures out;
   // Albedo with coverage: opaque everywhere but the lash tile.
-  at::Tensor alpha = at::ones({t.albedo.size(0), t.albedo.size(1), t.albedo.size(2), 1}, at::kFloat);
-  const std::vector<float> lashes = lash_alpha(*model, res, state.seed);
-  if (alpha.size(0) > face::kLashesTile)
-    alpha[face::kLashesTile].copy_(at::from_blob(const_cast<float*>(lashes.data()), {res, res, 1}, at::kFloat));
+  const at::Tensor alpha = albedo_alpha(*model, static_cast<int>(t.albedo.size(0)), res, state.seed);
   out.albedo = texture_stack(at::cat({t.albedo.to(at::kFloat), alpha}, 3), "albedo");
   out.normal = texture_stack(t.normal, "normal");
   out.roughness = texture_stack(t.roughness, "roughness");

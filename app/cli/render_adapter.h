@@ -91,6 +91,12 @@ bool has_appearance_model();
 /// face::lash_coverage, strands along the model's lash cards.
 std::vector<float> lash_alpha(const face::FaceModel& model, int resolution, std::uint64_t seed);
 
+/// The albedo's alpha channel, [tiles, R, R, 1]: lash coverage on the lash tile; on the skin tiles
+/// (face, back of head) ambient occlusion baked from the model's neutral head
+/// (raster::vertex_occlusion; the shader dims ambient and fill light by it: nostrils, mouth
+/// corners, ear folds); 1 elsewhere. The occlusion is cached per model and resolution.
+at::Tensor albedo_alpha(const face::FaceModel& model, int tiles, int resolution, std::uint64_t seed);
+
 /// Everything for a first frame of a state: mesh, textures (`texture_resolution` per tile), no
 /// overlays.
 render::Scene make_scene(const std::shared_ptr<const face::FaceModel>& model, const HeadState& state,

@@ -7,11 +7,15 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <mutex>
 
 #include "app/cli/render_adapter.h"
 #include "engine/face/face_model.h"
 #include "engine/face/lash_cards.h"
 #include "engine/face/regions.h"
+#include "engine/face/uv_bake.h"
+#include "engine/raster/occlusion.h"
 #include "render/texture_pack.h"
 
 namespace likeness::render_adapter {
@@ -155,6 +159,47 @@ struct Maps {
 std::vector<float> lash_alpha(const face::FaceModel& model, int resolution, std::uint64_t seed) {
   const at::Tensor alpha = face::lash_coverage(model, std::max(resolution, 1), seed).contiguous();
   return std::vector<float>(alpha.data_ptr<float>(), alpha.data_ptr<float>() + alpha.numel());
+}
+
+namespace {
+
+/// [2, R, R] ambient occlusion of the face and back-of-head tiles, 1 where no skin.
+at::Tensor skin_occlusion_maps(const face::FaceModel& model, int resolution) {
+  static std::mutex mutex;
+  static std::map<std::pair<const face::FaceModel*, int>, at::Tensor> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  at::Tensor& slot = cache[{&model, resolution}];
+  if (slot.defined()) return slot;
+  const face::Topology& topo = model.topology();
+  const at::Tensor v = model.neutral();
+  const at::Tensor occluders = topo.triangles_of(
+      {face::MaterialKind::Skin, face::MaterialKind::Eye, face::MaterialKind::Teeth, face::MaterialKind::Gums});
+  raster::OcclusionOptions o;
+  o.directions = 48;
+  o.resolution = 384;
+  const at::Tensor ao = raster::vertex_occlusion(v, occluders, model.vertex_normals(v), o).unsqueeze(1);
+  at::Tensor maps = at::ones({2, resolution, resolution}, at::kFloat);
+  for (int tile : {face::kFaceTile, face::kBackHeadTile}) {
+    const face::UvRaster r = face::rasterize_uv(topo, tile, resolution, {face::MaterialKind::Skin});
+    const at::Tensor covered = r.coverage();
+    const at::Tensor baked = face::dilate(face::bake_vertex_attribute(r, topo, ao), covered, 4).squeeze(-1);
+    const at::Tensor grown = face::dilate(covered.to(at::kFloat).unsqueeze(-1), covered, 4).squeeze(-1).gt(0);
+    maps[tile] = at::where(grown, baked, at::ones_like(baked));
+  }
+  slot = maps;
+  return slot;
+}
+
+}  // namespace
+
+at::Tensor albedo_alpha(const face::FaceModel& model, int tiles, int resolution, std::uint64_t seed) {
+  at::Tensor alpha = at::ones({tiles, resolution, resolution, 1}, at::kFloat);
+  if (tiles > face::kBackHeadTile) alpha.narrow(0, 0, 2).copy_(skin_occlusion_maps(model, resolution).unsqueeze(-1));
+  if (tiles > face::kLashesTile) {
+    const std::vector<float> lashes = lash_alpha(model, resolution, seed);
+    alpha[face::kLashesTile].copy_(at::from_blob(const_cast<float*>(lashes.data()), {resolution, resolution, 1}, at::kFloat));
+  }
+  return alpha;
 }
 
 render::Textures stand_in_textures(const std::shared_ptr<const face::FaceModel>& model,

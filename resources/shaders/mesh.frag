@@ -152,6 +152,8 @@ void main() {
   vec4 material = texture(material_tex, material_coord);
   vec3 albedo = albedo_sample.rgb;
   float alpha = draw.kind == KIND_LASHES ? albedo_sample.a : 1.0;
+  // Elsewhere the albedo's alpha is baked ambient occlusion (1 = open).
+  float occlusion = draw.kind == KIND_LASHES ? 1.0 : clamp(albedo_sample.a, 0.0, 1.0);
   if (draw.kind == KIND_LASHES && alpha < 0.02) discard;
   // Sharpened alpha to coverage: a strand is opaque where it covers the pixel and falls off over
   // one pixel at its edge, instead of turning into a translucent grey film as mips average it.
@@ -232,7 +234,11 @@ void main() {
     ambient_specular += sh_specular(reflect(-v, n_geom), coat_roughness) * env_brdf(f0, coat_roughness, nv);
   }
 
-  vec3 hdr = albedo * (diffuse + ambient_diffuse) + specular + ambient_specular;
+  // Occlusion: direct light scaled by it (the fill and rim lights cast no shadow, and the key's
+  // shadow map is too coarse for a nostril), ambient by its square (cavities get neither the sky
+  // nor the bounce), so nostrils, mouth corners and ear folds read dark.
+  vec3 hdr = albedo * (diffuse * occlusion + ambient_diffuse * occlusion * occlusion) + specular * occlusion +
+             ambient_specular * occlusion;
   vec3 c = tone_map(hdr);
 
   // Overlays, blended in display space so their colours read the same under every light.

@@ -37,11 +37,8 @@ render::Textures textures_from_tensors(const TextureTensors& textures) {
     if (a.dim() != 4 || a.size(3) != 3 || a.size(1) != a.size(2))
       throw InputError("texture 'albedo': expected [tiles, R, R, 3] linear RGB");
     const int res = static_cast<int>(a.size(1));
-    at::Tensor alpha = at::ones({a.size(0), res, res, 1}, at::kFloat);
-    if (a.size(0) > face::kLashesTile) {
-      const std::vector<float> lashes = render_adapter::lash_alpha(*face::FaceModel::load_default(), res, textures.seed);
-      alpha[face::kLashesTile].copy_(at::from_blob(const_cast<float*>(lashes.data()), {res, res, 1}, at::kFloat));
-    }
+    const at::Tensor alpha =
+        render_adapter::albedo_alpha(*face::FaceModel::load_default(), static_cast<int>(a.size(0)), res, textures.seed);
     t.albedo = render_adapter::texture_stack(at::cat({a, alpha}, 3), "albedo");
   }
   if (textures.normal.defined()) t.normal = render_adapter::texture_stack(textures.normal, "normal");
