@@ -235,7 +235,7 @@ TEST(ViewportScene, SceneFromAFaceStateCarriesGeometryTexturesAndPaintedMask) {
   EXPECT_FALSE(u.textures.has_value());
 }
 
-TEST(ViewportScene, UpdatesFromTensorsCheckShapesAndAddLashCoverage) {
+TEST(ViewportScene, UpdatesFromTensorsCheckShapesAndAddLashCoverageAndOcclusion) {
   auto model = face::FaceModel::load_default();
   EXPECT_THROW(ui::update_from_tensors(*model, at::zeros({10, 3})), InputError);
   ui::TextureTensors bad;
@@ -252,13 +252,22 @@ TEST(ViewportScene, UpdatesFromTensorsCheckShapesAndAddLashCoverage) {
   EXPECT_EQ(u.textures->albedo.channels, 4);
   const auto& a = u.textures->albedo;
   const std::size_t tile = static_cast<std::size_t>(a.width) * static_cast<std::size_t>(a.height) * 4;
-  float face_alpha = 1.0f, lash_min = 1.0f, lash_max = 0.0f;
-  for (std::size_t i = 3; i < tile; i += 4) face_alpha = std::min(face_alpha, a.f32[i]);
+  float face_min = 1.0f, face_max = 0.0f, lash_min = 1.0f, lash_max = 0.0f;
+  double face_sum = 0.0;
+  for (std::size_t i = 3; i < tile; i += 4) {
+    face_min = std::min(face_min, a.f32[i]);
+    face_max = std::max(face_max, a.f32[i]);
+    face_sum += a.f32[i];
+  }
   for (std::size_t i = 6 * tile + 3; i < 7 * tile; i += 4) {
     lash_min = std::min(lash_min, a.f32[i]);
     lash_max = std::max(lash_max, a.f32[i]);
   }
-  EXPECT_EQ(face_alpha, 1.0f);  // opaque skin
+  // The skin tile's alpha is ambient occlusion: mostly open, enclosed in the sockets, in [0, 1].
+  EXPECT_GE(face_min, 0.0f);
+  EXPECT_LT(face_min, 0.3f);
+  EXPECT_GT(face_max, 0.99f);
+  EXPECT_GT(face_sum / (tile / 4), 0.8);
   EXPECT_LT(lash_min, 0.1f);    // gaps between strands ...
   EXPECT_GT(lash_max, 0.5f);    // ... and strands
 }
