@@ -65,6 +65,21 @@ StrandField draw_strands(const TexelDomain& domain, const std::vector<float>& su
     const double bend = rng.normal(0.0, style.curl);
     touched.clear();
     const double step = 0.5;
+    // The picked texel lies somewhere along the strand, not at its root: walk back up to one
+    // length against the growth direction (stopping at the island's edge). Otherwise texels along
+    // the upstream edge of an island (a UV seam across the scalp) are reached only by strands that
+    // happen to start right there, and the hair thins to a light line along the seam.
+    for (double walked = 0.0, back = len * rng.uniform(); walked + step <= back; walked += step) {
+      const double qx = px - dx * step, qy = py - dy * step;
+      const int r = domain.row(static_cast<int>(std::floor(qx)), static_cast<int>(std::floor(qy)));
+      if (r < 0) break;
+      const double fx = dir2[2 * static_cast<std::size_t>(r)], fy = dir2[2 * static_cast<std::size_t>(r) + 1];
+      if (fx == 0.0 && fy == 0.0) break;
+      px = qx;
+      py = qy;
+      dx = fx;
+      dy = fy;
+    }
     const int steps = static_cast<int>(std::ceil(len / step));
     for (int k = 0; k <= steps; ++k) {
       const double along = static_cast<double>(k) / std::max(1, steps);
