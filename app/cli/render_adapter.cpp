@@ -293,7 +293,7 @@ render::Textures state_textures(const std::shared_ptr<const face::FaceModel>& mo
   const appearance::TextureSet t = generator->generate(params, residuals).detached();
 
   render::Textures out;
-  // Albedo with coverage: opaque everywhere but the lash tile.
+  // Albedo alpha: lash coverage, and ambient occlusion on the skin tiles.
   const at::Tensor alpha = albedo_alpha(*model, static_cast<int>(t.albedo.size(0)), res, state.seed);
   out.albedo = texture_stack(at::cat({t.albedo.to(at::kFloat), alpha}, 3), "albedo");
   out.normal = texture_stack(t.normal, "normal");

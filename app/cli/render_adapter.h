@@ -87,14 +87,12 @@ render::Textures state_textures(const std::shared_ptr<const face::FaceModel>& mo
 /// True when state_textures uses the appearance model (not the stand-ins).
 bool has_appearance_model();
 
-/// Lash strand coverage for the lash tile at `resolution` (row-major, top row first, in [0, 1]):
-/// face::lash_coverage, strands along the model's lash cards.
-std::vector<float> lash_alpha(const face::FaceModel& model, int resolution, std::uint64_t seed);
-
-/// The albedo's alpha channel, [tiles, R, R, 1]: lash coverage on the lash tile; on the skin tiles
+/// The albedo's alpha channel, [tiles, R, R, 1]: lash coverage on the lash tile
+/// (face::lash_coverage, strands along the model's lash cards); on the skin tiles
 /// (face, back of head) ambient occlusion baked from the model's neutral head
 /// (raster::vertex_occlusion; the shader dims ambient and fill light by it: nostrils, mouth
-/// corners, ear folds); 1 elsewhere. The occlusion is cached per model and resolution.
+/// corners, ear folds); 1 elsewhere. Cached (the occlusion per model and resolution, the whole
+/// channel per model, tiles, resolution and seed; callers copy it, never write to it).
 at::Tensor albedo_alpha(const face::FaceModel& model, int tiles, int resolution, std::uint64_t seed);
 
 /// Everything for a first frame of a state: mesh, textures (`texture_resolution` per tile), no

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <tuple>
 
 #include "app/cli/render_adapter.h"
 #include "engine/face/face_model.h"
@@ -156,11 +157,6 @@ struct Maps {
 
 }  // namespace
 
-std::vector<float> lash_alpha(const face::FaceModel& model, int resolution, std::uint64_t seed) {
-  const at::Tensor alpha = face::lash_coverage(model, std::max(resolution, 1), seed).contiguous();
-  return std::vector<float>(alpha.data_ptr<float>(), alpha.data_ptr<float>() + alpha.numel());
-}
-
 namespace {
 
 /// [2, R, R] ambient occlusion of the face and back-of-head tiles, 1 where no skin.
@@ -193,13 +189,20 @@ at::Tensor skin_occlusion_maps(const face::FaceModel& model, int resolution) {
 }  // namespace
 
 at::Tensor albedo_alpha(const face::FaceModel& model, int tiles, int resolution, std::uint64_t seed) {
+  // It depends on nothing an optimization step changes, and the studio asks for it with every
+  // texture update: built once per model, tile count, resolution and seed.
+  static std::mutex mutex;
+  static std::map<std::tuple<const face::FaceModel*, int, int, std::uint64_t>, at::Tensor> cache;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = cache.find({&model, tiles, resolution, seed}); it != cache.end()) return it->second;
+  }
   at::Tensor alpha = at::ones({tiles, resolution, resolution, 1}, at::kFloat);
   if (tiles > face::kBackHeadTile) alpha.narrow(0, 0, 2).copy_(skin_occlusion_maps(model, resolution).unsqueeze(-1));
-  if (tiles > face::kLashesTile) {
-    const std::vector<float> lashes = lash_alpha(model, resolution, seed);
-    alpha[face::kLashesTile].copy_(at::from_blob(const_cast<float*>(lashes.data()), {resolution, resolution, 1}, at::kFloat));
-  }
-  return alpha;
+  if (tiles > face::kLashesTile) alpha[face::kLashesTile].copy_(face::lash_coverage(model, resolution, seed).unsqueeze(-1));
+  std::lock_guard<std::mutex> lock(mutex);
+  if (cache.size() >= 8) cache.clear();  // a few seeds and resolutions at a time
+  return cache.emplace(std::make_tuple(&model, tiles, resolution, seed), alpha).first->second;
 }
 
 render::Textures stand_in_textures(const std::shared_ptr<const face::FaceModel>& model,
@@ -281,10 +284,11 @@ render::Textures stand_in_textures(const std::shared_ptr<const face::FaceModel>&
 
   // Lashes (6): dark strands with coverage in alpha.
   const Rgb lash = scale(Rgb{0.035f, 0.025f, 0.02f}, 1.6f - lash_dark);
-  const std::vector<float> coverage = lash_alpha(*model, res, seed);
+  const at::Tensor coverage = face::lash_coverage(*model, res, seed).contiguous();
+  const float* cov = coverage.data_ptr<float>();
   for (int y = 0; y < res; ++y)
     for (int x = 0; x < res; ++x) {
-      maps.set(6, x, y, lash, coverage[static_cast<std::size_t>(y) * static_cast<std::size_t>(res) + static_cast<std::size_t>(x)], 0.55f);
+      maps.set(6, x, y, lash, cov[static_cast<std::size_t>(y) * static_cast<std::size_t>(res) + static_cast<std::size_t>(x)], 0.55f);
       maps.set_normal(6, x, y, 0.0f, 0.0f);
     }
 

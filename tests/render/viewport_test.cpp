@@ -26,23 +26,13 @@
 #include "tests/render/wait_for.h"
 #include "engine/core/error.h"
 #include "engine/state/face_state.h"
+#include "tests/render/validation_log.h"
 #include "ui/viewport/viewport_scene.h"
 #include "ui/viewport/viewport_window.h"
 
 namespace likeness::test {
 namespace {
 
-std::mutex g_messages_mutex;
-std::vector<std::string> g_validation_errors;
-
-bool capture_validation(VkDebugReportFlagsEXT flags, VkDebugReportObjectTypeEXT, uint64_t, size_t, int32_t, const char* prefix,
-                        const char* message) {
-  if (flags & VK_DEBUG_REPORT_ERROR_BIT_EXT) {
-    std::lock_guard<std::mutex> lock(g_messages_mutex);
-    g_validation_errors.push_back(std::string(prefix ? prefix : "") + ": " + (message ? message : ""));
-  }
-  return false;  // let Qt print it too
-}
 
 QVulkanInstance* g_instance = nullptr;
 
@@ -86,10 +76,7 @@ double centroid_x(const std::vector<std::uint8_t>& m, int width) {
 class Viewport : public ::testing::Test {
 protected:
   void SetUp() override {
-    {
-      std::lock_guard<std::mutex> lock(g_messages_mutex);
-      g_validation_errors.clear();
-    }
+    ValidationLog::clear();
     model_ = face::FaceModel::load_default();
     ui::ViewportOptions options;
     options.unorm_swapchain = true;
@@ -106,9 +93,7 @@ protected:
   void TearDown() override {
     window_->destroy();  // before the instance goes away
     window_.reset();
-    std::lock_guard<std::mutex> lock(g_messages_mutex);
-    EXPECT_TRUE(g_validation_errors.empty()) << g_validation_errors.size()
-                                             << " validation error(s), first: " << (g_validation_errors.empty() ? "" : g_validation_errors[0]);
+    EXPECT_EQ(ValidationLog::summary(), "");
   }
 
   std::shared_ptr<const face::FaceModel> model_;
@@ -280,7 +265,7 @@ int main(int argc, char** argv) {
   QGuiApplication app(argc, argv);
   QVulkanInstance instance;
   instance.setLayers({"VK_LAYER_KHRONOS_validation"});
-  instance.installDebugOutputFilter(likeness::test::capture_validation);
+  instance.installDebugOutputFilter(likeness::test::validation_filter);
   if (!instance.create()) {
     std::fprintf(stderr, "no Vulkan instance (error %d)\n", instance.errorCode());
     return 1;

@@ -63,6 +63,7 @@
 #include "render/view_options.h"
 #include "ui/viewport/stats_overlay.h"
 #include "ui/viewport/viewport_window.h"
+#include "tests/render/validation_log.h"
 #include "tests/render/wait_for.h"
 
 namespace likeness::studio {
@@ -73,18 +74,6 @@ namespace fs = std::filesystem;
 QVulkanInstance* g_instance = nullptr;
 QTemporaryDir* g_home = nullptr;
 
-// Errors the Vulkan validation layer reports (the studio's renderer and the ImGui overlay).
-std::mutex g_validation_mutex;
-std::vector<std::string> g_validation_errors;
-
-bool capture_validation(VkDebugReportFlagsEXT flags, VkDebugReportObjectTypeEXT, uint64_t, size_t, int32_t, const char* prefix,
-                        const char* message) {
-  if (flags & VK_DEBUG_REPORT_ERROR_BIT_EXT) {
-    std::lock_guard<std::mutex> lock(g_validation_mutex);
-    g_validation_errors.push_back(std::string(prefix ? prefix : "") + ": " + (message ? message : ""));
-  }
-  return false;
-}
 
 bool wait_for(const std::function<bool()>& done, int timeout_ms = 60000) { return test::wait_for(done, timeout_ms); }
 
@@ -130,10 +119,7 @@ double head_fraction(const Shot& s) {
 class Studio : public ::testing::Test {
 protected:
   void SetUp() override {
-    {
-      std::lock_guard<std::mutex> lock(g_validation_mutex);
-      g_validation_errors.clear();
-    }
+    test::ValidationLog::clear();
     static std::shared_ptr<const face::FaceModel> model = face::FaceModel::load_default();
     model_ = model;
     // Fast settings for tests: short step budgets, small preview textures, no autosave unless asked.
@@ -169,9 +155,7 @@ protected:
       window_->release_viewport();
       window_.reset();
     }
-    std::lock_guard<std::mutex> lock(g_validation_mutex);
-    EXPECT_TRUE(g_validation_errors.empty()) << g_validation_errors.size() << " validation error(s), first: "
-                                             << (g_validation_errors.empty() ? "" : g_validation_errors[0]);
+    EXPECT_EQ(test::ValidationLog::summary(), "");
   }
 
   void stats_off() {
@@ -604,7 +588,7 @@ int main(int argc, char** argv) {
   likeness::studio::g_home = &home;
   QVulkanInstance instance;
   instance.setLayers({"VK_LAYER_KHRONOS_validation"});  // used when installed (vulkan-validationlayers)
-  instance.installDebugOutputFilter(likeness::studio::capture_validation);
+  instance.installDebugOutputFilter(likeness::test::validation_filter);
   if (!instance.create()) {
     std::fprintf(stderr, "no Vulkan instance (error %d): skipping\n", instance.errorCode());
     return 77;

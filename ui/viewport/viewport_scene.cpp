@@ -30,7 +30,7 @@ render::SceneUpdate update_from_state(const std::shared_ptr<const face::FaceMode
   return u;
 }
 
-render::Textures textures_from_tensors(const TextureTensors& textures) {
+render::Textures textures_from_tensors(const face::FaceModel& model, const TextureTensors& textures) {
   render::Textures t;
   if (textures.albedo.defined()) {
     at::Tensor a = textures.albedo.detach().to(at::kFloat);
@@ -38,7 +38,7 @@ render::Textures textures_from_tensors(const TextureTensors& textures) {
       throw InputError("texture 'albedo': expected [tiles, R, R, 3] linear RGB");
     const int res = static_cast<int>(a.size(1));
     const at::Tensor alpha =
-        render_adapter::albedo_alpha(*face::FaceModel::load_default(), static_cast<int>(a.size(0)), res, textures.seed);
+        render_adapter::albedo_alpha(model, static_cast<int>(a.size(0)), res, textures.seed);
     t.albedo = render_adapter::texture_stack(at::cat({a, alpha}, 3), "albedo");
   }
   if (textures.normal.defined()) t.normal = render_adapter::texture_stack(textures.normal, "normal");
@@ -56,7 +56,7 @@ render::SceneUpdate update_from_tensors(const face::FaceModel& model, const at::
     u.geometry = render_adapter::make_geometry(model.topology(), v, model.vertex_normals(v));
   }
   if (textures.albedo.defined() || textures.normal.defined() || textures.roughness.defined())
-    u.textures = textures_from_tensors(textures);
+    u.textures = textures_from_tensors(model, textures);
   return u;
 }
 

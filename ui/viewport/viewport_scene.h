@@ -44,12 +44,13 @@ render::SceneUpdate update_from_state(const std::shared_ptr<const face::FaceMode
                                       bool with_textures, int texture_resolution = 512);
 
 /// A live update from tensors: `vertices` [V, 3] (normals are computed; undefined: no geometry)
-/// and, if any texture tensor is defined, the textures (albedo gets opaque alpha, except the lash tile which gets strand
-/// coverage). InputError for wrong shapes. Safe to call on a worker thread.
+/// and, if any texture tensor is defined, the textures (the albedo gets render_adapter::albedo_alpha:
+/// strand coverage on the lash tile, ambient occlusion on the skin tiles). InputError for wrong
+/// shapes. Safe to call on a worker thread.
 render::SceneUpdate update_from_tensors(const face::FaceModel& model, const at::Tensor& vertices,
                                         const TextureTensors& textures = {});
 
 /// Render textures from texture tensors (see update_from_tensors).
-render::Textures textures_from_tensors(const TextureTensors& textures);
+render::Textures textures_from_tensors(const face::FaceModel& model, const TextureTensors& textures);
 
 }  // namespace likeness::ui
