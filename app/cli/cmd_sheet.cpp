@@ -33,14 +33,7 @@ struct OpaqueMesh {
 };
 
 OpaqueMesh opaque_mesh(const face::Topology& topo) {
-  const at::Tensor material = topo.triangle_material.contiguous();
-  const auto* m = material.data_ptr<std::int64_t>();
-  std::vector<std::int64_t> keep;
-  for (long t = 0; t < material.numel(); ++t)
-    if (const face::MaterialKind kind = topo.materials[static_cast<std::size_t>(m[t])].kind;
-        kind != face::MaterialKind::Transparent && kind != face::MaterialKind::Lashes)
-      keep.push_back(t);
-  const at::Tensor index = at::tensor(keep, at::kLong);
+  const at::Tensor index = topo.triangle_ids_of(face::Topology::opaque_kinds());
   return {topo.triangles.index_select(0, index), topo.uv_triangles.index_select(0, index)};
 }
 

@@ -168,8 +168,7 @@ at::Tensor skin_occlusion_maps(const face::FaceModel& model, int resolution) {
   if (slot.defined()) return slot;
   const face::Topology& topo = model.topology();
   const at::Tensor v = model.neutral();
-  const at::Tensor occluders = topo.triangles_of(
-      {face::MaterialKind::Skin, face::MaterialKind::Eye, face::MaterialKind::Teeth, face::MaterialKind::Gums});
+  const at::Tensor occluders = topo.triangles_of(face::Topology::opaque_kinds());
   raster::OcclusionOptions o;
   o.directions = 48;
   o.resolution = 384;

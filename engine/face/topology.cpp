@@ -36,7 +36,7 @@ int Topology::material_index(const std::string& name) const {
   return -1;
 }
 
-at::Tensor Topology::triangles_of(const std::vector<MaterialKind>& kinds) const {
+at::Tensor Topology::triangle_ids_of(const std::vector<MaterialKind>& kinds) const {
   std::vector<std::int64_t> keep;
   auto mat = triangle_material.accessor<std::int64_t, 1>();
   for (std::int64_t t = 0; t < triangle_material.size(0); ++t)
@@ -45,7 +45,16 @@ at::Tensor Topology::triangles_of(const std::vector<MaterialKind>& kinds) const 
         keep.push_back(t);
         break;
       }
-  return triangles.index_select(0, at::tensor(keep, at::kLong));
+  return at::tensor(keep, at::kLong);
+}
+
+at::Tensor Topology::triangles_of(const std::vector<MaterialKind>& kinds) const {
+  return triangles.index_select(0, triangle_ids_of(kinds));
+}
+
+const std::vector<MaterialKind>& Topology::opaque_kinds() {
+  static const std::vector<MaterialKind> kinds = {MaterialKind::Skin, MaterialKind::Eye, MaterialKind::Teeth, MaterialKind::Gums};
+  return kinds;
 }
 
 Topology Topology::from_obj(const io::ObjMesh& mesh) {

@@ -68,6 +68,14 @@ struct Topology {
   /// Triangles [T', 3] (vertex indices) of the given materials only.
   at::Tensor triangles_of(const std::vector<MaterialKind>& kinds) const;
 
+  /// Indices [T'] (int64, ascending) of the triangles of the given materials.
+  at::Tensor triangle_ids_of(const std::vector<MaterialKind>& kinds) const;
+
+  /// What a renderer without alpha draws: skin, eyes, teeth and gums. Not the lash cards (opaque,
+  /// they read as thick black rims) nor the transparent helpers (eye occlusion, tear line, which
+  /// would cover the eyes).
+  static const std::vector<MaterialKind>& opaque_kinds();
+
   /// Builds the topology from an OBJ mesh (triangulating, remapping eyeball UVs to kEyeTile).
   static Topology from_obj(const io::ObjMesh& mesh);
 };

@@ -36,12 +36,7 @@ std::shared_ptr<const Resources> Resources::load(int working_resolution, std::ui
   r->appearance = appearance::AppearanceModel::get(working_resolution, seed);
   {
     const face::Topology& topo = r->model->topology();
-    std::vector<std::int64_t> keep;
-    at::Tensor kinds = topo.triangle_material.contiguous();
-    const std::int64_t* m = kinds.data_ptr<std::int64_t>();
-    for (long t = 0; t < kinds.size(0); ++t)
-      if (topo.materials[static_cast<std::size_t>(m[t])].kind != face::MaterialKind::Transparent) keep.push_back(t);
-    at::Tensor index = at::tensor(keep, at::kLong);
+    const at::Tensor index = topo.triangle_ids_of(face::Topology::opaque_kinds());
     r->opaque_triangles = topo.triangles.index_select(0, index).contiguous();
     r->opaque_uv_triangles = topo.uv_triangles.index_select(0, index).contiguous();
   }

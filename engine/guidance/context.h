@@ -40,8 +40,8 @@ struct Resources {
   std::shared_ptr<const face::RegionSet> regions;
   std::shared_ptr<const appearance::AppearanceSchema> schema;
   std::shared_ptr<const appearance::AppearanceModel> appearance;  ///< at the session's working resolution
-  /// The triangles renders draw: every material except the transparent helper meshes (eye
-  /// occlusion, tear line), which would cover the eyes if drawn opaque. [T', 3] vertex and uv indices.
+  /// The triangles renders draw: face::Topology::opaque_kinds (no lash cards, no transparent
+  /// helper meshes: the rasterizer has no alpha). [T', 3] vertex and uv indices.
   at::Tensor opaque_triangles, opaque_uv_triangles;
   std::shared_ptr<const raster::AntialiasTopology> antialias;  ///< of opaque_triangles
   /// The head model restricted to the measured vertices, for fast measurement: [K, S*3],

@@ -358,3 +358,26 @@ TEST(Pipeline, BestStateIsKeptAndStagesRun) {
 
 }  // namespace
 }  // namespace likeness::optim
+
+namespace likeness::optim {
+namespace {
+
+TEST(Pipeline, RendersLeaveOutLashCardsAndHelperMeshes) {
+  // The rasterizer has no alpha: lash cards drawn opaque read as thick black rims around the eyes
+  // of every preview and image term, and the transparent helpers would cover the eyes.
+  const auto& res = pipeline().resources();
+  const face::Topology& topo = res.model->topology();
+  const long lashes = topo.triangles_of({face::MaterialKind::Lashes}).size(0);
+  const long helpers = topo.triangles_of({face::MaterialKind::Transparent}).size(0);
+  ASSERT_GT(lashes, 0);
+  ASSERT_GT(helpers, 0);
+  EXPECT_EQ(res.opaque_triangles.size(0), topo.triangle_count() - lashes - helpers);
+  EXPECT_EQ(res.opaque_uv_triangles.size(0), res.opaque_triangles.size(0));
+  // Every lash vertex used only by lash cards is absent from what renders draw.
+  at::Tensor drawn = at::zeros({res.model->vertex_count()}, at::kBool);
+  drawn.index_fill_(0, res.opaque_triangles.to(at::kLong).flatten(), true);
+  EXPECT_FALSE(drawn.index_select(0, topo.triangles_of({face::MaterialKind::Lashes}).to(at::kLong).flatten()).any().item<bool>());
+}
+
+}  // namespace
+}  // namespace likeness::optim
