@@ -1,6 +1,8 @@
 // A kill during save never leaves a broken project: a worker process saves in a loop and is killed
-// with SIGKILL at random moments; the project must then open and hold exactly the steps of some
-// completed save.
+// with SIGKILL, at random moments in even rounds and, in odd rounds, while its temporary file is
+// being written (caught by stopping the worker with SIGSTOP once the temporary appears, so the kill
+// is certain to land mid-save however fast the write is); the project must then open and hold
+// exactly the steps of some completed save.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -32,6 +34,21 @@ int count_temporaries(const fs::path& project) {
     if (e.path().filename().string().rfind(prefix, 0) == 0) ++n;
   return n;
 }
+
+/// Polls for the worker's temporary and freezes the worker while it exists. Returns true when the
+/// worker is stopped with its temporary on disk, false when `deadline` passed first (the worker is
+/// then left running).
+bool stop_inside_a_save(pid_t pid, const fs::path& project, std::chrono::steady_clock::time_point deadline) {
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (count_temporaries(project) == 0) continue;
+    ::kill(pid, SIGSTOP);
+    int status = 0;
+    ::waitpid(pid, &status, WUNTRACED);
+    if (count_temporaries(project) > 0) return true;
+    ::kill(pid, SIGCONT);  // the write finished between the poll and the stop: try the next save
+  }
+  return false;
+}
 }  // namespace
 
 TEST(KillDuringSave, NeverLeavesABrokenProject) {
@@ -49,7 +66,12 @@ TEST(KillDuringSave, NeverLeavesABrokenProject) {
     char* argv[] = {const_cast<char*>(DOC_SAVE_WORKER), const_cast<char*>(path.c_str()), nullptr};
     pid_t pid = 0;
     ASSERT_EQ(posix_spawn(&pid, DOC_SAVE_WORKER, nullptr, nullptr, argv, environ), 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    if (round % 2 == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    } else {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      EXPECT_TRUE(stop_inside_a_save(pid, project, deadline)) << "round " << round << ": the worker never wrote a temporary";
+    }
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
@@ -66,6 +88,6 @@ TEST(KillDuringSave, NeverLeavesABrokenProject) {
     doc.save();
     EXPECT_EQ(count_temporaries(project), 0);
   }
-  EXPECT_GT(saw_mid_save_kill, 0) << "no kill landed inside a save: the test did not test anything";
+  EXPECT_GE(saw_mid_save_kill, 6) << "every odd round must kill the worker inside a save";
   std::printf("kills inside a save: %d of 12\n", saw_mid_save_kill);
 }
