@@ -4,7 +4,9 @@
 
 #include <torch/torch.h>
 
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/core/error.h"
 #include "engine/raster/antialias_params.h"
@@ -100,6 +102,41 @@ at::Tensor placeholder(const at::Tensor& like) { return at::empty({0}, like.opti
 
 at::Tensor empty_like_shape(const at::Tensor& like, at::IntArrayRef shape) {
   return at::empty(shape, like.options().requires_grad(false));
+}
+
+/// An uninitialised contiguous tensor for a large per-call buffer (a texture's mip pyramid or
+/// texel gradient, tens of megabytes), on storage recycled from an earlier call once nothing else
+/// holds it: a fresh buffer of that size costs a page fault per 4 KiB on every call, more than
+/// the kernel that fills it. Keeps at most a few buffers (kRecycleBytes in all) alive between
+/// calls. Small tensors come from at::empty as usual.
+at::Tensor recycled_empty(const at::Tensor& like, at::IntArrayRef shape) {
+  constexpr std::size_t kRecycleMin = std::size_t(1) << 20;    // smaller: malloc reuses them well
+  constexpr std::size_t kRecycleBytes = std::size_t(256) << 20;
+  constexpr std::size_t kRecycleSlots = 4;
+  const at::TensorOptions options = like.options().requires_grad(false);
+  std::int64_t numel = 1;
+  for (const std::int64_t d : shape) numel *= d;
+  const std::size_t bytes = static_cast<std::size_t>(numel) * like.element_size();
+  if (bytes < kRecycleMin || bytes > kRecycleBytes || !like.device().is_cpu()) return at::empty(shape, options);
+  static std::mutex mutex;
+  static std::vector<c10::Storage> pool;  // each held by the pool and by whichever tensor uses it now
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const c10::Storage& storage : pool)
+    if (storage.use_count() == 1 && storage.nbytes() == bytes && storage.device() == like.device()) {
+      at::Tensor t = at::empty({0}, options);
+      t.set_(storage, 0, shape);
+      return t;
+    }
+  at::Tensor t = at::empty(shape, options);
+  // Room for the new buffer: the pool lets go of its oldest buffers (still theirs if in use).
+  std::size_t held = 0;
+  for (const c10::Storage& storage : pool) held += storage.nbytes();
+  for (auto it = pool.begin(); it != pool.end() && (held + bytes > kRecycleBytes || pool.size() >= kRecycleSlots);) {
+    held -= it->nbytes();
+    it = pool.erase(it);
+  }
+  pool.push_back(t.storage());
+  return t;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +299,7 @@ public:
                                                     static_cast<int>(max_mip_level))
                                        : mip_layout(static_cast<int>(tex.size(3)), static_cast<int>(tex.size(2)),
                                                     static_cast<int>(images), static_cast<int>(tex.size(4)), 0);
-    at::Tensor mip = empty_like_shape(tex, {layout.mip_size});
+    at::Tensor mip = recycled_empty(tex, {layout.mip_size});
     at::Tensor out = empty_like_shape(tex, {uv.size(0), uv.size(1), uv.size(2), tex.size(4)});
     dispatch_float(tex.scalar_type(), [&](auto zero) {
       using T = decltype(zero);
@@ -321,7 +358,7 @@ public:
     const MipLayout layout = mip_layout(static_cast<int>(tex.size(3)), static_cast<int>(tex.size(2)),
                                         static_cast<int>(images), static_cast<int>(tex.size(4)),
                                         mipmapped ? max_level : 0);
-    at::Tensor grad_tex = at::empty_like(tex);
+    at::Tensor grad_tex = recycled_empty(tex, tex.sizes());  // every element written by the kernel
     at::Tensor grad_uv = at::empty_like(uv);
     at::Tensor grad_uv_da = uv_da.defined() ? at::empty_like(uv_da) : at::Tensor();
     at::Tensor grad_bias = bias.defined() ? at::empty_like(bias) : at::Tensor();

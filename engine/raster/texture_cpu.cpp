@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "engine/raster/cpu_parallel.h"
@@ -60,6 +62,7 @@ inline void resolve_pair(double x0, int n, TextureBoundary boundary, std::int64_
 /// A bilinear (or nearest) footprint on one level image.
 struct Footprint {
   std::int64_t offset[4];  // element offsets of the texels in the level image, -1 = zero
+  std::int64_t row[2];     // texel rows of taps 0, 1 and of taps 2, 3 (-1: reads zero)
   double weight[4];
   double fx = 0, fy = 0;
   int taps = 4;
@@ -74,6 +77,8 @@ struct Footprint {
   std::int64_t xi[2], yi[2];
   resolve_pair(x0, w, boundary, xi);
   resolve_pair(y0, h, boundary, yi);
+  f.row[0] = yi[0];
+  f.row[1] = yi[1];
   for (int k = 0; k < 4; ++k) {
     const std::int64_t tx = xi[k & 1], ty = yi[k >> 1];
     f.offset[k] = (tx < 0 || ty < 0) ? -1 : (ty * w + tx) * channels;
@@ -91,6 +96,8 @@ Footprint nearest(double ul, double v, int w, int h, int channels, TextureBounda
   const std::int64_t tx = resolve_index(std::floor(ul * w), w, boundary);
   const std::int64_t ty = resolve_index(std::floor((1.0 - v) * h), h, boundary);
   f.offset[0] = (tx < 0 || ty < 0) ? -1 : (ty * w + tx) * channels;
+  f.row[0] = ty;
+  f.row[1] = -1;
   f.weight[0] = 1.0;
   return f;
 }
@@ -223,6 +230,88 @@ void forward(const TextureParams<T>& p) {
   });
 }
 
+/// Texel rows of the gradient pyramid, numbered over all levels: level l holds images x height[l]
+/// rows of width[l] * C elements, starting at global row row_base[l].
+struct RowLayout {
+  int levels = 1;
+  std::int64_t row_base[kMaxMipLevels + 1] = {};
+  std::int64_t row_elems[kMaxMipLevels] = {};
+  std::int64_t image_rows[kMaxMipLevels] = {};  // height of a level image
+
+  int level_of(std::int64_t global_row) const {
+    int l = 0;
+    while (l + 1 < levels && global_row >= row_base[l + 1]) ++l;
+    return l;
+  }
+};
+
+/// One worker slot's gradient pyramid: dense levels whose rows are zeroed on first touch, so the
+/// parts of a large texture that no sample reaches are never cleared, added or walked down.
+template <typename T>
+struct GradPyramid {
+  T* level[kMaxMipLevels] = {};
+  std::uint8_t* zeroed = nullptr;  // per global row
+
+  T* row(const RowLayout& rl, int l, std::int64_t level_row) const {
+    return level[l] + level_row * rl.row_elems[l];
+  }
+  /// The row, zeroed if this is its first touch.
+  T* touch(const RowLayout& rl, int l, std::int64_t level_row) {
+    T* r = row(rl, l, level_row);
+    std::uint8_t& z = zeroed[rl.row_base[l] + level_row];
+    if (!z) {
+      std::memset(static_cast<void*>(r), 0, sizeof(T) * static_cast<std::size_t>(rl.row_elems[l]));
+      z = 1;
+    }
+    return r;
+  }
+};
+
+/// Scratch memory for gradient pyramids, kept between calls (a fresh multi-megabyte buffer per
+/// call costs more in page faults than the backward pass itself). Uninitialised, so pages no row
+/// ever touches are never faulted in.
+template <typename T>
+struct GradScratch {
+  std::unique_ptr<T[]> data;
+  std::size_t capacity = 0;
+  std::vector<std::uint8_t> zeroed;
+  T* reserve(std::size_t n) {
+    if (n > capacity) {
+      data.reset(new T[n]);
+      capacity = n;
+    }
+    return data.get();
+  }
+};
+
+template <typename T>
+class GradScratchPool {
+public:
+  std::unique_ptr<GradScratch<T>> acquire() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.empty()) return std::make_unique<GradScratch<T>>();
+    std::unique_ptr<GradScratch<T>> s = std::move(free_.back());
+    free_.pop_back();
+    return s;
+  }
+  /// Keeps a bounded amount of memory for the next call; larger buffers are freed.
+  void release(std::unique_ptr<GradScratch<T>> s) {
+    if (!s || s->capacity * sizeof(T) > (std::size_t(256) << 20)) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.size() < 8) free_.push_back(std::move(s));
+  }
+
+private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<GradScratch<T>>> free_;
+};
+
+template <typename T>
+GradScratchPool<T>& grad_scratch_pool() {
+  static GradScratchPool<T> pool;
+  return pool;
+}
+
 template <typename T, int CC>
 void backward(const TextureParams<T>& p) {
   const int C = CC ? CC : p.channels;
@@ -230,14 +319,37 @@ void backward(const TextureParams<T>& p) {
   Sampler<T> sampler{p, tex_views, std::int64_t(p.tex_height) * p.tex_width * C};
   const bool mips = sampler.mipmapped() && p.layout.levels > 1;
   const int workers = cpu::worker_count();
-  // Pages of 512 texels: a texel's channels never straddle a page (offsets are multiples of C).
-  const std::size_t page = std::size_t(512) * C;
-  cpu::PagedScatterBuffers<T> grad_tex(
-      p.grad_tex, static_cast<std::size_t>(tex_views) * p.tiles * sampler.level0_image, workers, page);
-  std::vector<T> grad_mip_storage(mips ? static_cast<std::size_t>(p.layout.mip_size) : 0);
-  cpu::PagedScatterBuffers<T> grad_mip(grad_mip_storage.data(), grad_mip_storage.size(), mips ? workers : 1, page);
+  const int images = tex_views * p.tiles;
+  const std::int64_t level0_size = std::int64_t(images) * sampler.level0_image;
+  const std::int64_t mip_size = mips ? p.layout.mip_size : 0;
+
+  RowLayout rl;
+  rl.levels = mips ? p.layout.levels : 1;
+  for (int l = 0; l < rl.levels; ++l) {
+    rl.row_elems[l] = std::int64_t(p.layout.width[l]) * C;
+    rl.image_rows[l] = p.layout.height[l];
+    rl.row_base[l + 1] = rl.row_base[l] + std::int64_t(images) * p.layout.height[l];
+  }
+  const std::int64_t total_rows = rl.row_base[rl.levels];
+
+  // Slot 0 scatters level 0 straight into grad_tex; other slots into scratch, added at the end.
+  auto& pool = grad_scratch_pool<T>();
+  std::vector<std::unique_ptr<GradScratch<T>>> scratch(static_cast<std::size_t>(workers));
+  std::vector<GradPyramid<T>> pyramids(static_cast<std::size_t>(workers));
+  for (int s = 0; s < workers; ++s) {
+    scratch[s] = pool.acquire();
+    GradScratch<T>& sc = *scratch[s];
+    T* base = sc.reserve(static_cast<std::size_t>((s == 0 ? 0 : level0_size) + mip_size) + 1);
+    sc.zeroed.assign(static_cast<std::size_t>(total_rows), 0);
+    GradPyramid<T>& gp = pyramids[s];
+    gp.zeroed = sc.zeroed.data();
+    gp.level[0] = s == 0 ? p.grad_tex : base;
+    T* mip_base = s == 0 ? base : base + level0_size;
+    for (int l = 1; l < rl.levels; ++l) gp.level[l] = mip_base + p.layout.offset[l];
+  }
 
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
+    GradPyramid<T>& gp = pyramids[static_cast<std::size_t>(slot)];
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height);
       for (int x = 0; x < p.width; ++x) {
@@ -257,20 +369,24 @@ void backward(const TextureParams<T>& p) {
         if (!any) continue;
         const PixelSample s = sampler.setup(pix);
         if (!s.valid) continue;
+        const std::int64_t image = std::int64_t(p.tex_view_stride == 0 ? 0 : view) * p.tiles + s.tile;
         double gu = 0, gv = 0;
         double level_sample[2] = {0, 0};  // g . sample(level k)
         for (int k = 0; k < s.level_count; ++k) {
           const int level = s.level[k];
-          const std::int64_t base = sampler.image_offset(level, view, s.tile);
-          const T* img = sampler.level_data(level) + base;
-          cpu::PagedScatterBuffers<T>& gimg = level == 0 ? grad_tex : grad_mip;
+          const T* img = sampler.level_data(level) + sampler.image_offset(level, view, s.tile);
           const Footprint f = sampler.footprint(s, level);
+          // The level image in this slot's pyramid, with the footprint's rows zeroed on first touch.
+          const std::int64_t first_row = image * rl.image_rows[level];
+          T* gimg = gp.row(rl, level, first_row);
+          for (int r = 0; r < (f.taps == 4 ? 2 : 1); ++r)
+            if (f.row[r] >= 0) gp.touch(rl, level, first_row + f.row[r]);
           const double lw = s.level_weight[k];
           double dfx = 0, dfy = 0, sample_dot = 0;
           for (int t = 0; t < f.taps; ++t) {
             if (f.offset[t] < 0) continue;
             const T w = T(f.weight[t] * lw);
-            T* gt = gimg.at(slot, static_cast<std::size_t>(base + f.offset[t]));
+            T* gt = gimg + f.offset[t];
             const T* tv = img + f.offset[t];
             double gdot = 0;
             for (int c = 0; c < C; ++c) {
@@ -322,11 +438,98 @@ void backward(const TextureParams<T>& p) {
       }
     }
   });
-  grad_tex.reduce();
-  if (mips) {
-    grad_mip.reduce();
-    texture_mips_backward_cpu(p.grad_tex, grad_mip_storage.data(), p.layout, tex_views * p.tiles, C);
+
+  GradPyramid<T>& g0 = pyramids[0];
+  // Other slots' touched rows into slot 0, slot by slot.
+  if (workers > 1) {
+    const std::int64_t grain = std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, rl.row_elems[0]));
+    cpu::parallel_blocks(total_rows, grain, [&](std::int64_t r0, std::int64_t r1, int) {
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const int l = rl.level_of(r);
+        const std::int64_t level_row = r - rl.row_base[l];
+        const std::int64_t n = rl.row_elems[l];
+        for (int s = 1; s < workers; ++s) {
+          const GradPyramid<T>& gs = pyramids[static_cast<std::size_t>(s)];
+          if (!gs.zeroed[r]) continue;
+          T* dst = g0.touch(rl, l, level_row);
+          const T* src = gs.row(rl, l, level_row);
+          for (std::int64_t i = 0; i < n; ++i) dst[i] += src[i];
+        }
+      }
+    });
   }
+
+  bool halving = true;
+  for (int l = 1; l < rl.levels; ++l)
+    halving = halving && p.layout.width[l - 1] == 2 * p.layout.width[l] &&
+              p.layout.height[l - 1] == 2 * p.layout.height[l];
+  if (mips && !halving) {
+    // Odd sizes: densify slot 0's pyramid and walk it down with the general transpose filter.
+    cpu::parallel_blocks(total_rows, 64, [&](std::int64_t r0, std::int64_t r1, int) {
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const int l = rl.level_of(r);
+        g0.touch(rl, l, r - rl.row_base[l]);
+      }
+    });
+    texture_mips_backward_cpu(p.grad_tex, g0.level[1] - p.layout.offset[1], p.layout, images, C);
+  } else {
+    // Exact halving: every texel of level l - 1 receives a quarter of its parent's gradient
+    // (the same sums, in the same order, as the dense walk in mipmap_cpu.cpp). Only touched
+    // parent rows contribute, down to level 1.
+    for (int l = rl.levels - 1; l >= 2; --l) {
+      const std::int64_t w = p.layout.width[l], h = rl.image_rows[l];
+      const std::int64_t rows = std::int64_t(images) * h;
+      cpu::parallel_blocks(rows, std::max<std::int64_t>(1, 16384 / (w * C)), [&](std::int64_t r0, std::int64_t r1, int) {
+        for (std::int64_t r = r0; r < r1; ++r) {
+          if (!g0.zeroed[rl.row_base[l] + r]) continue;
+          const std::int64_t image = r / h, y = r % h;
+          const T* gp = g0.row(rl, l, r);
+          T* s0 = g0.touch(rl, l - 1, image * rl.image_rows[l - 1] + 2 * y);
+          T* s1 = g0.touch(rl, l - 1, image * rl.image_rows[l - 1] + 2 * y + 1);
+          for (std::int64_t x = 0; x < w; ++x, gp += C, s0 += 2 * C, s1 += 2 * C)
+            for (int c = 0; c < C; ++c) {
+              const T q = T(0.25) * gp[c];
+              s0[c] += q;
+              s0[c + C] += q;
+              s1[c] += q;
+              s1[c + C] += q;
+            }
+        }
+      });
+    }
+    // Level 0 (grad_tex): every element written once, from its own scatter and its parent.
+    const std::int64_t w0 = p.layout.width[0], h0 = rl.image_rows[0];
+    const std::int64_t w1 = mips ? p.layout.width[1] : 0, h1 = mips ? rl.image_rows[1] : 0;
+    const std::int64_t rows0 = std::int64_t(images) * h0;
+    cpu::parallel_blocks(rows0, std::max<std::int64_t>(1, 16384 / (w0 * C)), [&](std::int64_t r0, std::int64_t r1, int) {
+      for (std::int64_t r = r0; r < r1; ++r) {
+        const bool own = g0.zeroed[r] != 0;
+        T* dst = g0.row(rl, 0, r);
+        const std::int64_t parent = mips ? (r / h0) * h1 + (r % h0) / 2 : -1;
+        if (!mips || !g0.zeroed[rl.row_base[1] + parent]) {
+          if (!own) std::memset(static_cast<void*>(dst), 0, sizeof(T) * static_cast<std::size_t>(w0 * C));
+          continue;
+        }
+        const T* gp = g0.row(rl, 1, parent);
+        if (own) {
+          for (std::int64_t x = 0; x < w1; ++x, gp += C, dst += 2 * C)
+            for (int c = 0; c < C; ++c) {
+              const T q = T(0.25) * gp[c];
+              dst[c] += q;
+              dst[c + C] += q;
+            }
+        } else {
+          for (std::int64_t x = 0; x < w1; ++x, gp += C, dst += 2 * C)
+            for (int c = 0; c < C; ++c) {
+              const T q = T(0.25) * gp[c];
+              dst[c] = q;
+              dst[c + C] = q;
+            }
+        }
+      }
+    });
+  }
+  for (auto& s : scratch) pool.release(std::move(s));
 }
 
 template <typename T>

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "engine/raster/cpu_parallel.h"
 #include "engine/raster/raster.h"
 #include "tests/raster/reference.h"
 #include "tests/raster/test_support.h"
@@ -180,6 +181,93 @@ TEST(Texture, MipBiasGradient) {
             25);
   check_gradient([&](const at::Tensor& x) { return (run(x, bias.detach()) * w).sum().item<double>(); }, tex, tex.grad(),
                  g, "tex through the pyramid");
+}
+
+/// The texel gradient of sum(texture(tex) * w), by linearity in tex: one forward pass per texel
+/// with a one-hot texture (independent of the backward pass and its sparse gradient pyramid).
+at::Tensor dense_texel_gradient(const at::Tensor& tex, const at::Tensor& uv, const TextureOptions& o,
+                                const at::Tensor& w) {
+  at::Tensor grad = at::zeros_like(tex);
+  at::Tensor flat = grad.view({-1});
+  at::Tensor basis = at::zeros_like(tex);
+  at::Tensor basis_flat = basis.view({-1});
+  for (int64_t i = 0; i < flat.numel(); ++i) {
+    basis_flat[i] = 1.0;
+    flat[i] = (texture(basis, uv, o) * w).sum().item<double>();
+    basis_flat[i] = 0.0;
+  }
+  return grad;
+}
+
+TEST(Texture, SparseTexelGradientEqualsDenseGradient) {
+  // Samples crowd into a corner of one tile, at levels 0 to 3, so most texel rows of every level
+  // are never touched: the rows that are must still add up exactly as the dense transpose does,
+  // and the rest must read zero. Power-of-two tiles (the row-sparse walk) and odd sizes (the
+  // general filter), one worker and three.
+  for (const auto& [th, tw] : {std::pair<int, int>{16, 16}, {12, 10}}) {
+    at::Generator gen = at::detail::createCPUGenerator(21);
+    const at::Tensor tex = at::rand({2, th, tw, 2}, gen, at::kDouble).requires_grad_(true);
+    const at::Tensor r = at::rand({2, 5, 6, 2}, gen, at::kDouble);
+    const at::Tensor uv = at::stack({r.select(3, 0) * 0.3 + 1.05, r.select(3, 1) * 0.25 + 0.7}, 3);
+    const at::Tensor scale = at::pow(2.0, at::rand({2, 5, 6, 1}, gen, at::kDouble) * 3.5);
+    const at::Tensor uv_da = at::randn({2, 5, 6, 4}, gen, at::kDouble) * scale *
+                             at::tensor({1.0 / tw, 1.0 / tw, 1.0 / th, 1.0 / th}, at::kDouble);
+    TextureOptions o;
+    o.filter = TextureFilter::LinearMipmapLinear;
+    o.boundary = TextureBoundary::Clamp;
+    o.uv_da = uv_da;
+    const at::Tensor w = loss_weights(texture(tex.detach(), uv, o), 5);
+    const at::Tensor dense = dense_texel_gradient(tex.detach(), uv, o, w);
+    EXPECT_GT(dense.abs().sum().item<double>(), 0.0);
+    EXPECT_GT((dense == 0).sum().item<int64_t>(), dense.numel() / 4) << "the samples should leave texels untouched";
+    for (const int threads : {1, 3}) {
+      const int saved = at::get_num_threads();
+      at::set_num_threads(threads);
+      cpu::set_round_robin_schedule(threads > 1);
+      tex.mutable_grad().reset();
+      (texture(tex, uv, o) * w).sum().backward();
+      cpu::set_round_robin_schedule(false);
+      at::set_num_threads(saved);
+      EXPECT_LT((tex.grad() - dense).abs().max().item<double>(), 1e-13) << th << "x" << tw << ", " << threads << " threads";
+      EXPECT_TRUE(at::equal(tex.grad() == 0, dense == 0)) << th << "x" << tw << ", " << threads << " threads";
+    }
+  }
+}
+
+TEST(Texture, RecycledBuffersCarryNothingOver) {
+  // Textures large enough that the pyramid and the texel gradient reuse storage between calls:
+  // a gradient after a call that touched other texels (and a texture edited in place) equals
+  // the first one exactly.
+  at::Generator gen = at::detail::createCPUGenerator(22);
+  const at::Tensor tex = at::rand({2, 256, 256, 3}, gen, at::kFloat).requires_grad_(true);
+  const at::Tensor uv_a = at::rand({1, 16, 16, 2}, gen, at::kFloat) * 0.2f + 0.1f;
+  const at::Tensor uv_b = at::rand({1, 16, 16, 2}, gen, at::kFloat) * 0.5f + at::tensor({1.4f, 0.4f});
+  const at::Tensor uv_da = at::full({1, 16, 16, 4}, 1.5f / 256, at::kFloat);
+  TextureOptions o;
+  o.filter = TextureFilter::LinearMipmapLinear;
+  o.uv_da = uv_da;
+  auto run = [&](const at::Tensor& uv) {
+    tex.mutable_grad().reset();
+    const at::Tensor out = texture(tex, uv, o);
+    (out * out).sum().backward();
+    // Copies: the next call may reuse the gradient's storage once the leaf lets go of it.
+    return std::pair<at::Tensor, at::Tensor>{out.detach().clone(), tex.grad().clone()};
+  };
+  const auto [out_a, grad_a] = run(uv_a);
+  const auto [out_b, grad_b] = run(uv_b);
+  EXPECT_FALSE(at::equal(grad_a, grad_b));
+  const auto [out_a2, grad_a2] = run(uv_a);
+  EXPECT_TRUE(at::equal(out_a, out_a2));
+  EXPECT_TRUE(at::equal(grad_a, grad_a2));
+  // An in-place edit of the texture is seen by the next call.
+  {
+    at::NoGradGuard no_grad;
+    tex.mul_(0.5f);
+  }
+  const auto [out_half, grad_half] = run(uv_a);
+  EXPECT_TRUE(at::allclose(out_half, out_a * 0.5f, 1e-6, 1e-6));
+  const at::Tensor fresh = texture(tex.detach().clone(), uv_a, o);
+  EXPECT_TRUE(at::equal(out_half, fresh));
 }
 
 TEST(Texture, NonFiniteUvReadsZero) {
