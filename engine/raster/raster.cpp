@@ -100,19 +100,16 @@ void dispatch_float(at::ScalarType type, F&& f) {
 /// Stands in for an absent optional input of an autograd Function.
 at::Tensor placeholder(const at::Tensor& like) { return at::empty({0}, like.options().requires_grad(false)); }
 
+/// An uninitialised contiguous tensor for an op's output or gradient (every kernel overwrites
+/// all of its outputs). Buffers of a megabyte or more come from storage recycled from earlier
+/// calls once nothing else holds it: a fresh buffer that size costs a page fault per 4 KiB on
+/// every call, often more than the kernel that fills it (with two threads, faults also contend
+/// for the process's memory map). At most kRecycleSlots buffers, kRecycleBytes in all, stay alive
+/// between calls. Small tensors come from at::empty as usual.
 at::Tensor empty_like_shape(const at::Tensor& like, at::IntArrayRef shape) {
-  return at::empty(shape, like.options().requires_grad(false));
-}
-
-/// An uninitialised contiguous tensor for a large per-call buffer (a texture's mip pyramid or
-/// texel gradient, tens of megabytes), on storage recycled from an earlier call once nothing else
-/// holds it: a fresh buffer of that size costs a page fault per 4 KiB on every call, more than
-/// the kernel that fills it. Keeps at most a few buffers (kRecycleBytes in all) alive between
-/// calls. Small tensors come from at::empty as usual.
-at::Tensor recycled_empty(const at::Tensor& like, at::IntArrayRef shape) {
-  constexpr std::size_t kRecycleMin = std::size_t(1) << 20;    // smaller: malloc reuses them well
-  constexpr std::size_t kRecycleBytes = std::size_t(256) << 20;
-  constexpr std::size_t kRecycleSlots = 4;
+  constexpr std::size_t kRecycleMin = std::size_t(1) << 20;  // smaller: malloc reuses them well
+  constexpr std::size_t kRecycleBytes = std::size_t(512) << 20;
+  constexpr std::size_t kRecycleSlots = 32;
   const at::TensorOptions options = like.options().requires_grad(false);
   std::int64_t numel = 1;
   for (const std::int64_t d : shape) numel *= d;
@@ -182,7 +179,7 @@ public:
     if (!grad_rast.defined()) grad_rast = at::zeros_like(rast);
     grad_rast = grad_rast.contiguous();
     if (grad_db.defined()) grad_db = grad_db.contiguous();
-    at::Tensor grad_pos = at::empty_like(pos);
+    at::Tensor grad_pos = empty_like_shape(pos, pos.sizes());
     dispatch_float(pos.scalar_type(), [&](auto zero) {
       using T = decltype(zero);
       RasterizeBackwardParams<T> p;
@@ -261,9 +258,9 @@ public:
       return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
     grad_out = grad_out.defined() ? grad_out.contiguous() : at::zeros({rast.size(0), rast.size(1), rast.size(2), attr.size(-1)}, attr.options());
     if (grad_da.defined()) grad_da = grad_da.contiguous();
-    at::Tensor grad_attr = at::empty_like(attr);
-    at::Tensor grad_rast = at::empty_like(rast);
-    at::Tensor grad_rast_db = (grad_da.defined() && rast_db.defined()) ? at::empty_like(rast_db) : at::Tensor();
+    at::Tensor grad_attr = empty_like_shape(attr, attr.sizes());
+    at::Tensor grad_rast = empty_like_shape(rast, rast.sizes());
+    at::Tensor grad_rast_db = (grad_da.defined() && rast_db.defined()) ? empty_like_shape(rast_db, rast_db.sizes()) : at::Tensor();
     dispatch_float(attr.scalar_type(), [&](auto zero) {
       using T = decltype(zero);
       InterpolateParams<T> p;
@@ -299,7 +296,7 @@ public:
                                                     static_cast<int>(max_mip_level))
                                        : mip_layout(static_cast<int>(tex.size(3)), static_cast<int>(tex.size(2)),
                                                     static_cast<int>(images), static_cast<int>(tex.size(4)), 0);
-    at::Tensor mip = recycled_empty(tex, {layout.mip_size});
+    at::Tensor mip = empty_like_shape(tex, {layout.mip_size});
     at::Tensor out = empty_like_shape(tex, {uv.size(0), uv.size(1), uv.size(2), tex.size(4)});
     dispatch_float(tex.scalar_type(), [&](auto zero) {
       using T = decltype(zero);
@@ -358,10 +355,10 @@ public:
     const MipLayout layout = mip_layout(static_cast<int>(tex.size(3)), static_cast<int>(tex.size(2)),
                                         static_cast<int>(images), static_cast<int>(tex.size(4)),
                                         mipmapped ? max_level : 0);
-    at::Tensor grad_tex = recycled_empty(tex, tex.sizes());  // every element written by the kernel
-    at::Tensor grad_uv = at::empty_like(uv);
-    at::Tensor grad_uv_da = uv_da.defined() ? at::empty_like(uv_da) : at::Tensor();
-    at::Tensor grad_bias = bias.defined() ? at::empty_like(bias) : at::Tensor();
+    at::Tensor grad_tex = empty_like_shape(tex, tex.sizes());
+    at::Tensor grad_uv = empty_like_shape(uv, uv.sizes());
+    at::Tensor grad_uv_da = uv_da.defined() ? empty_like_shape(uv_da, uv_da.sizes()) : at::Tensor();
+    at::Tensor grad_bias = bias.defined() ? empty_like_shape(bias, bias.sizes()) : at::Tensor();
     dispatch_float(tex.scalar_type(), [&](auto zero) {
       using T = decltype(zero);
       TextureParams<T> p;
@@ -391,7 +388,7 @@ public:
                                const std::shared_ptr<const AntialiasTopology>& topology) {
     ctx->set_materialize_grads(false);
     const at::Tensor color = color_in.contiguous(), rast = rast_in.contiguous(), pos = pos_in.contiguous();
-    at::Tensor out = at::empty_like(color);
+    at::Tensor out = empty_like_shape(color, color.sizes());
     auto capsule = c10::make_intrusive<TopologyCapsule>();
     capsule->topology = topology;
     if (color_in.requires_grad() || pos_in.requires_grad()) capsule->work = std::make_shared<AntialiasWork>();
@@ -432,8 +429,8 @@ public:
     const at::Tensor grad_out = grads[0].contiguous();
     auto capsule = ctx->saved_data["topology"].toCapsule();
     const auto* holder = static_cast<const TopologyCapsule*>(capsule.get());
-    at::Tensor grad_color = at::empty_like(color);
-    at::Tensor grad_pos = at::empty_like(pos);
+    at::Tensor grad_color = empty_like_shape(color, color.sizes());
+    at::Tensor grad_pos = empty_like_shape(pos, pos.sizes());
     dispatch_float(color.scalar_type(), [&](auto zero) {
       using T = decltype(zero);
       AntialiasParams<T> p;
