@@ -141,7 +141,7 @@ std::shared_ptr<const AppearanceModel> AppearanceModel::build(std::shared_ptr<co
 
   // Domains of every textured tile.
   std::map<int, TexelDomain> domains;
-  for (int tile : I.textured_tiles) domains[tile] = detail::make_domain(*face, *I.regions, face::rasterize_uv(topo, tile, R));
+  for (int tile : I.textured_tiles) domains[tile] = detail::make_domain(*face, *I.regions, face::rasterize_uv(topo, tile, R, face::Topology::textured_kinds()));
 
   // Skin: tiles 0 and 1.
   const float noise_texel = std::max(detail::mean_texel_cm(domains[face::kFaceTile]), detail::mean_texel_cm(domains[face::kBackHeadTile]));

@@ -57,6 +57,12 @@ const std::vector<MaterialKind>& Topology::opaque_kinds() {
   return kinds;
 }
 
+const std::vector<MaterialKind>& Topology::textured_kinds() {
+  static const std::vector<MaterialKind> kinds = {MaterialKind::Skin, MaterialKind::Eye, MaterialKind::Teeth, MaterialKind::Gums,
+                                                  MaterialKind::Lashes};
+  return kinds;
+}
+
 Topology Topology::from_obj(const io::ObjMesh& mesh) {
   Topology topo;
   topo.vertex_count = static_cast<int>(mesh.positions.size());

@@ -76,6 +76,11 @@ struct Topology {
   /// would cover the eyes).
   static const std::vector<MaterialKind>& opaque_kinds();
 
+  /// What the UV textures are drawn on: the opaque kinds and the lash cards. Not the transparent
+  /// helpers, which no renderer or export draws; their UVs overlap the face tile (around the eyes,
+  /// inside the mouth, at the tile's corners), so texels they alone cover are gap texels.
+  static const std::vector<MaterialKind>& textured_kinds();
+
   /// Builds the topology from an OBJ mesh (triangulating, remapping eyeball UVs to kEyeTile).
   static Topology from_obj(const io::ObjMesh& mesh);
 };

@@ -299,15 +299,17 @@ TEST(AppearanceGenerate, SeamsAreFilledFromTheIslands) {
   EXPECT_THROW(model()->fill_seams(at::zeros({8, 16, 16, 3})), InputError);
 }
 
-TEST(AppearanceGenerate, NoSeamBetweenFaceAndBackOfHead) {
-  // Where the face tile meets the back-of-head tile, texels at the same place on the head must
-  // carry the same skin: the solid noise is one field over both tiles.
+namespace {
+// Log luminance steps between texels at the same place on the head on either side of the face
+// tile / back-of-head tile border: the median of their magnitudes and their median (a systematic
+// difference). `window` > 1 compares local means over that many texels (of the island) instead of
+// single texels, for fine patterns such as hair strands.
+struct SeamStep {
+  double magnitude = 0.0, bias = 0.0;
+};
+SeamStep seam_step(const at::Tensor& albedo, int window) {
   auto face = face::FaceModel::load_default();
   const at::Tensor neutral = face->vertices(at::zeros({face->identity_count()}));
-  AppearanceParams p;
-  p.set("skin.unevenness", 1.0f);
-  p.set("skin.moles", 0.0f);
-  const at::Tensor albedo = model()->generate(p).albedo;
   std::vector<at::Tensor> position(2), luminance(2);
   for (int tile : {0, 1}) {
     const face::UvRaster raster = face::rasterize_uv(face->topology(), tile, kRes, {face::MaterialKind::Skin});
@@ -315,14 +317,81 @@ TEST(AppearanceGenerate, NoSeamBetweenFaceAndBackOfHead) {
     const at::Tensor open = at::max_pool2d((~cov).to(at::kFloat).unsqueeze(0), {3, 3}, {1, 1}, {1, 1}).squeeze(0) > 0;
     const at::Tensor border = (cov & open).reshape({-1}).nonzero().reshape({-1});
     position[tile] = face::bake_vertex_attribute(raster, face->topology(), neutral).reshape({-1, 3}).index_select(0, border);
-    luminance[tile] = texel_luminance(albedo[tile].reshape({-1, 3}).index_select(0, border));
+    at::Tensor lum = texel_luminance(albedo[tile].reshape({-1, 3})).reshape({1, kRes, kRes});
+    if (window > 1) {
+      const at::Tensor w = cov.to(at::kFloat).unsqueeze(0);
+      lum = at::avg_pool2d(lum * w, {window, window}, {1, 1}, {window / 2, window / 2}) /
+            at::avg_pool2d(w, {window, window}, {1, 1}, {window / 2, window / 2}).clamp_min(1e-6);
+    }
+    luminance[tile] = lum.reshape({-1}).index_select(0, border);
   }
   const auto [dist, nearest] = at::cdist(position[0], position[1]).min(1);
   const at::Tensor pairs = (dist < 0.1).nonzero().reshape({-1});
-  ASSERT_GT(pairs.numel(), 100);
+  EXPECT_GT(pairs.numel(), 100);
   const at::Tensor l0 = luminance[0].index_select(0, pairs), l1 = luminance[1].index_select(0, nearest.index_select(0, pairs));
-  const double step = (at::log(l0) - at::log(l1)).abs().median().item<double>();
-  EXPECT_LT(step, 0.03) << "median luminance step across the tile 0 / tile 1 border";
+  const at::Tensor step = at::log(l0) - at::log(l1);
+  return {step.abs().median().item<double>(), step.median().item<double>()};
+}
+}  // namespace
+
+TEST(AppearanceGenerate, NoSeamBetweenFaceAndBackOfHead) {
+  // Where the face tile meets the back-of-head tile, texels at the same place on the head must
+  // carry the same skin: the solid noise is one field over both tiles.
+  AppearanceParams p;
+  p.set("skin.unevenness", 1.0f);
+  p.set("skin.moles", 0.0f);
+  EXPECT_LT(seam_step(model()->generate(p).albedo, 1).magnitude, 0.03) << "median luminance step across the tile 0 / tile 1 border";
+  // A full head of hair has the same local mean on both sides (strands are drawn per tile, so
+  // single texels differ; 9x9 means of independent strands still differ by about 5 %, but not
+  // systematically).
+  p.set("hair.coverage", 1.0f);
+  p.set_color("hair.color", {0.12f, 0.08f, 0.05f});
+  const SeamStep hair = seam_step(model()->generate(p).albedo, 9);
+  EXPECT_LT(hair.magnitude, 0.08) << "median step of the 9x9 mean luminance across the border, hair";
+  EXPECT_LT(std::abs(hair.bias), 0.03) << "systematic step of the 9x9 mean luminance across the border, hair";
+}
+
+TEST(AppearanceGenerate, FullHeadOfHairFillsTheWholeScalp) {
+  // Coverage 1 means a full head of hair: the crown and temples (the last to fill in the
+  // male-pattern order) are as covered as the sides, not half-covered light patches.
+  AppearanceParams p;
+  p.set("hair.coverage", 1.0f);
+  const TextureSet t = model()->generate(p, {}, true);
+  const at::Tensor inside = model()->region_weights("scalp") > 0.95;
+  const at::Tensor alpha = t.layers.at("scalp_hair").masked_select(inside);
+  ASSERT_GT(alpha.numel(), 1000);
+  EXPECT_GT(alpha.quantile(0.02).item<float>(), 0.8f) << "2nd percentile of the hair layer inside the scalp";
+  // Partial coverage still recedes in the male-pattern order: the sides keep hair the crown loses.
+  p.set("hair.coverage", 0.45f);
+  const at::Tensor receded = model()->generate(p, {}, true).layers.at("scalp_hair").masked_select(inside);
+  EXPECT_LT(receded.quantile(0.05).item<float>(), 0.1f);
+  EXPECT_GT(receded.quantile(0.9).item<float>(), 0.8f);
+}
+
+TEST(AppearanceGenerate, GapTexelsBesideDrawnTexelsRepeatTheirNeighbours) {
+  // Bilinear and mip lookups at a UV island's border read the gap texels beside it, so those must
+  // repeat the island's own texels. Only what is drawn counts as covered: the transparent helper
+  // meshes' UVs overlap the face tile (at the top corners under the hairline, inside the mouth),
+  // and texels they alone covered used to get skin of their own, a light line along the scalp seam.
+  AppearanceParams p;
+  p.set("hair.coverage", 1.0f);
+  p.set("skin.melanin", 0.1f);
+  p.set_color("hair.color", {0.05f, 0.035f, 0.025f});
+  const at::Tensor albedo = model()->generate(p).albedo;
+  auto face = face::FaceModel::load_default();
+  for (int tile : {face::kFaceTile, face::kBackHeadTile}) {
+    const at::Tensor drawn = face::rasterize_uv(face->topology(), tile, kRes, face::Topology::textured_kinds()).coverage();
+    EXPECT_TRUE(at::equal(drawn, covered()[tile])) << "tile " << tile << ": coverage is what is drawn";
+    const at::Tensor lum = texel_luminance(albedo[tile].reshape({-1, 3})).reshape({1, kRes, kRes});
+    const at::Tensor big = at::full_like(lum, 1e9);
+    // Range of the drawn 8-neighbours' luminance at every texel.
+    const at::Tensor hi = at::max_pool2d(at::where(drawn.unsqueeze(0), lum, -big), {3, 3}, {1, 1}, {1, 1});
+    const at::Tensor lo = -at::max_pool2d(at::where(drawn.unsqueeze(0), -lum, -big), {3, 3}, {1, 1}, {1, 1});
+    const at::Tensor beside = (~drawn).unsqueeze(0) & (hi > -1e8);
+    ASSERT_GT(beside.sum().item<long>(), 1000) << tile;
+    const at::Tensor outside = beside & ((lum > hi + 1e-5) | (lum < lo - 1e-5));
+    EXPECT_EQ(outside.sum().item<long>(), 0) << "tile " << tile << ": gap texels beside an island with a value none of its texels has";
+  }
 }
 
 TEST(AppearanceGenerate, IrisColourOnlyTouchesTheEyeTile) {
