@@ -45,9 +45,24 @@ T* level_ptr(T* tex, T* mip, const MipLayout& layout, int level) {
   return level == 0 ? tex : mip + layout.offset[level];
 }
 
+/// One output row of an exact halving: the plain 2x2 average (the same sums as the general path
+/// in build()). CC: the channel count when known at compile time, 0 for any.
+template <typename T, int CC>
+void halve_row(const T* s0, const T* s1, T* dst, int w, int channels) {
+  const int C = CC ? CC : channels;
+  for (int x = 0; x < w; ++x, dst += C, s0 += 2 * C, s1 += 2 * C)
+    for (int c = 0; c < C; ++c)
+      dst[c] = T(((0.25 * double(s0[c]) + 0.25 * double(s0[c + C])) + 0.25 * double(s1[c])) +
+                 0.25 * double(s1[c + C]));
+}
+
 template <typename T>
 void build(const T* tex, T* mip, const MipLayout& layout, int images, int channels) {
   const int C = channels;
+  void (*const halve)(const T*, const T*, T*, int, int) = C == 3   ? &halve_row<T, 3>
+                                                          : C == 4 ? &halve_row<T, 4>
+                                                          : C == 1 ? &halve_row<T, 1>
+                                                                   : &halve_row<T, 0>;
   for (int l = 1; l < layout.levels; ++l) {
     const int sw = layout.width[l - 1], sh = layout.height[l - 1];
     const int w = layout.width[l], h = layout.height[l];
@@ -61,12 +76,7 @@ void build(const T* tex, T* mip, const MipLayout& layout, int images, int channe
           const std::int64_t image = r / h;
           const int y = static_cast<int>(r % h);
           const T* s0 = src_level + (image * sh + 2 * y) * std::int64_t(sw) * C;
-          const T* s1 = s0 + std::int64_t(sw) * C;
-          T* dst = dst_level + (image * h + y) * std::int64_t(w) * C;
-          for (int x = 0; x < w; ++x, dst += C, s0 += 2 * C, s1 += 2 * C)
-            for (int c = 0; c < C; ++c)
-              dst[c] = T(((0.25 * double(s0[c]) + 0.25 * double(s0[c + C])) + 0.25 * double(s1[c])) +
-                         0.25 * double(s1[c + C]));
+          halve(s0, s0 + std::int64_t(sw) * C, dst_level + (image * h + y) * std::int64_t(w) * C, w, C);
         }
       });
       continue;
