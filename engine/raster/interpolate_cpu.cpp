@@ -14,9 +14,10 @@ int pixel_triangle(const InterpolateParams<T>& p, const T* r) {
   return (id <= 0 || id > p.triangle_count) ? -1 : id - 1;
 }
 
-template <typename T>
+/// CC: the channel count when known at compile time (2, 3, 4), 0 for any.
+template <typename T, int CC>
 void forward(const InterpolateParams<T>& p) {
-  const int C = p.channels, D = p.diff_count;
+  const int C = CC ? CC : p.channels, D = p.diff_count;
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height);
@@ -52,9 +53,9 @@ void forward(const InterpolateParams<T>& p) {
   });
 }
 
-template <typename T>
+template <typename T, int CC>
 void backward(const InterpolateParams<T>& p) {
-  const int C = p.channels, D = p.diff_count;
+  const int C = CC ? CC : p.channels, D = p.diff_count;
   const std::int64_t attr_views = p.attr_view_stride == 0 ? 1 : p.views;
   cpu::ScatterBuffers<T> grads(p.grad_attr, static_cast<std::size_t>(attr_views * p.attr_count * C),
                                cpu::worker_count());
@@ -120,11 +121,31 @@ void backward(const InterpolateParams<T>& p) {
   grads.reduce();
 }
 
+template <typename T>
+void forward_any(const InterpolateParams<T>& p) {
+  switch (p.channels) {
+    case 2: return forward<T, 2>(p);
+    case 3: return forward<T, 3>(p);
+    case 4: return forward<T, 4>(p);
+    default: return forward<T, 0>(p);
+  }
+}
+
+template <typename T>
+void backward_any(const InterpolateParams<T>& p) {
+  switch (p.channels) {
+    case 2: return backward<T, 2>(p);
+    case 3: return backward<T, 3>(p);
+    case 4: return backward<T, 4>(p);
+    default: return backward<T, 0>(p);
+  }
+}
+
 }  // namespace
 
-void interpolate_forward_cpu(const InterpolateParams<float>& p) { forward(p); }
-void interpolate_forward_cpu(const InterpolateParams<double>& p) { forward(p); }
-void interpolate_backward_cpu(const InterpolateParams<float>& p) { backward(p); }
-void interpolate_backward_cpu(const InterpolateParams<double>& p) { backward(p); }
+void interpolate_forward_cpu(const InterpolateParams<float>& p) { forward_any(p); }
+void interpolate_forward_cpu(const InterpolateParams<double>& p) { forward_any(p); }
+void interpolate_backward_cpu(const InterpolateParams<float>& p) { backward_any(p); }
+void interpolate_backward_cpu(const InterpolateParams<double>& p) { backward_any(p); }
 
 }  // namespace likeness::raster
