@@ -204,8 +204,12 @@ TextureSet AppearanceModel::generate(const AppearanceParams& params, const Resid
     const at::Tensor total = hair_layer(l, at::zeros_like(zone), C("stubble.color"), s, 0.5);
     layer_out["stubble"] = {l.rows, total};
   }
+  // A texel's hair appears once the coverage passes its threshold: extent 1 (fills first) at 0.02,
+  // extent 0 (fills last) at 0.84, so coverage 1 fills the whole zone (to 98 %), not only half of
+  // its last-filling part (the crown and temples of a full head of hair).
   auto extent = [&](const LayerRows& l, const at::Tensor& coverage) {
-    return sig((coverage - (1 - l.field.at("extent"))) / 0.05) * l.field.at("mask") * sig((coverage - 0.02) / 0.02);
+    const at::Tensor threshold = 0.02 + 0.82 * (1 - l.field.at("extent"));
+    return sig((coverage - threshold) / 0.04) * l.field.at("mask") * sig((coverage - 0.02) / 0.02);
   };
   {
     const LayerRows& l = I.layers.at("scalp");

@@ -28,35 +28,72 @@ StrandField draw_strands(const TexelDomain& domain, const std::vector<float>& su
     out.shade[k].assign(n, 0.0f);
     out.tilt[k].assign(2 * n, 0.0f);
   }
-  // Texel-space growth directions and the support's area in texels.
-  std::vector<float> dir2(2 * n, 0.0f);
+  // Texel-space growth directions, the surface length of one texel step along them (texels are
+  // rarely square on the surface: a UV band squeezed across the growth direction would otherwise
+  // grow strands longer than elsewhere, and the hair's look would change at its border), and the
+  // support's area in texels.
+  std::vector<float> dir2(2 * n, 0.0f), step_cm(n, 0.0f);
   std::vector<double> cumulative(n);
-  double total = 0.0, mean_texel_cm = 0.0;
+  double total = 0.0, mean_texel_cm = 0.0, mean_length_texels = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     const auto d = domain.texel_direction(i, &direction[3 * i]);
     dir2[2 * i] = d[0];
     dir2[2 * i + 1] = d[1];
+    const float* a = &domain.du[3 * i];
+    const float* b = &domain.dv[3 * i];
+    float along = 0.0f;
+    for (int c = 0; c < 3; ++c) along += (a[c] * d[0] + b[c] * d[1]) * (a[c] * d[0] + b[c] * d[1]);
+    // At least a tenth of the mean texel, so that a degenerate Jacobian cannot stall a strand.
+    step_cm[i] = std::max(std::sqrt(along), 0.1f * domain.texel_cm(i));
     const float w = std::max(0.0f, support[i]);
     total += w;
     cumulative[i] = total;
     mean_texel_cm += w * domain.texel_cm(i);
+    mean_length_texels += w * std::max(2.0, static_cast<double>(style.length_cm / step_cm[i]));
   }
   if (total <= 0.0) return out;
   mean_texel_cm /= total;
+  mean_length_texels /= total;
   const double width_texels = std::max(1.0, style.width_cm / mean_texel_cm);
-  const double length_texels = std::max(2.0, style.length_cm / mean_texel_cm);
-  const int count = static_cast<int>(std::ceil(style.coverage * total / (width_texels * length_texels)));
+  const int count = static_cast<int>(std::ceil(style.coverage * total / (width_texels * mean_length_texels)));
   const double half = 0.5 * width_texels;
 
+  // Strand starts: roots spread over the support, plus strands entering across the island's
+  // upstream edges, already part-grown (their roots lie in the neighbouring island, across a UV
+  // seam). Without the latter, texels along an upstream edge would be reached only by strands
+  // rooted right there and the hair would thin to a light line along the seam; rooting strands at
+  // the edge instead piles roots up into a dark one.
+  struct Start {
+    std::size_t row;
+    double grown;  // fraction of the strand's length already grown outside the island
+  };
   Rng rng(seed);
-  std::unordered_map<std::int64_t, Touch> touched;
+  std::vector<Start> starts;
+  starts.reserve(static_cast<std::size_t>(count));
   for (int s = 0; s < count; ++s) {
     const double pick = rng.uniform() * total;
-    std::size_t row = static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), pick) - cumulative.begin());
-    row = std::min(row, n - 1);
+    const std::size_t row = static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), pick) - cumulative.begin());
+    starts.push_back({std::min(row, n - 1), 0.0});
+  }
+  const double roots_per_support = count / total;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double dx = dir2[2 * i], dy = dir2[2 * i + 1];
+    if (support[i] <= 0.0f || (dx == 0.0 && dy == 0.0)) continue;
+    const std::int64_t res = domain.resolution;
+    const double cx = static_cast<double>(domain.texels[i] % res) + 0.5, cy = static_cast<double>(domain.texels[i] / res) + 0.5;
+    if (domain.row(static_cast<int>(std::floor(cx - dx)), static_cast<int>(std::floor(cy - dy))) >= 0) continue;
+    // As many strands cross into this texel as are rooted within one length upstream of it.
+    const double expected = roots_per_support * support[i] * std::max(2.0, static_cast<double>(style.length_cm / step_cm[i]));
+    const int entering = static_cast<int>(std::floor(expected + rng.uniform()));
+    for (int e = 0; e < entering; ++e) starts.push_back({i, rng.uniform()});
+  }
+
+  std::unordered_map<std::int64_t, Touch> touched;
+  for (const Start& start : starts) {
+    const std::size_t row = start.row;
     const float rank = static_cast<float>(rng.uniform());
     const float shade = static_cast<float>(rng.uniform());
-    const double len = length_texels * rng.uniform(0.6, 1.4);
+    const double len = style.length_cm * rng.uniform(0.6, 1.4);  // cm
     const std::int64_t res = domain.resolution;
     double px = static_cast<double>(domain.texels[row] % res) + rng.uniform();
     double py = static_cast<double>(domain.texels[row] / res) + rng.uniform();
@@ -65,28 +102,17 @@ StrandField draw_strands(const TexelDomain& domain, const std::vector<float>& su
     const double bend = rng.normal(0.0, style.curl);
     touched.clear();
     const double step = 0.5;
-    // The picked texel lies somewhere along the strand, not at its root: walk back up to one
-    // length against the growth direction (stopping at the island's edge). Otherwise texels along
-    // the upstream edge of an island (a UV seam across the scalp) are reached only by strands that
-    // happen to start right there, and the hair thins to a light line along the seam.
-    for (double walked = 0.0, back = len * rng.uniform(); walked + step <= back; walked += step) {
-      const double qx = px - dx * step, qy = py - dy * step;
-      const int r = domain.row(static_cast<int>(std::floor(qx)), static_cast<int>(std::floor(qy)));
-      if (r < 0) break;
-      const double fx = dir2[2 * static_cast<std::size_t>(r)], fy = dir2[2 * static_cast<std::size_t>(r) + 1];
-      if (fx == 0.0 && fy == 0.0) break;
-      px = qx;
-      py = qy;
-      dx = fx;
-      dy = fy;
-    }
-    const int steps = static_cast<int>(std::ceil(len / step));
-    for (int k = 0; k <= steps; ++k) {
-      const double along = static_cast<double>(k) / std::max(1, steps);
+    const double unwalked = start.grown * len;
+    // At least two texels long, however coarse the texels.
+    const int max_steps = static_cast<int>(std::ceil(8.0 * mean_length_texels / step)) + 8;
+    int k = 0;
+    for (double grown = unwalked; (grown <= len || k < 4) && k <= max_steps; ++k) {
+      const double along = std::min(1.0, grown / len);
       const double strength = style.opacity * (1.0 - 0.65 * along);
       const int cx = static_cast<int>(std::floor(px)), cy = static_cast<int>(std::floor(py));
       const int here = domain.row(cx, cy);
       if (here < 0) break;
+      grown += step * step_cm[static_cast<std::size_t>(here)];
       const double nx = -dy, ny = dx;  // perpendicular, texel space
       const int reach = static_cast<int>(std::ceil(half + 1.0));
       for (int oy = -reach; oy <= reach; ++oy)
