@@ -1,5 +1,5 @@
 // Worker count: every op's forward output and gradients are the same with one thread and with
-// several (the backward passes scatter into per-worker buffers, dense or paged, reduced at the end).
+// several (the backward passes scatter into per-worker buffers, dense or row-sparse, reduced at the end).
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
