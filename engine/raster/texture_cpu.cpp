@@ -294,11 +294,14 @@ public:
     free_.pop_back();
     return s;
   }
-  /// Keeps a bounded amount of memory for the next call; larger buffers are freed.
+  /// Keeps at most 256 MB (address space; only touched pages are memory) for the next call.
   void release(std::unique_ptr<GradScratch<T>> s) {
-    if (!s || s->capacity * sizeof(T) > (std::size_t(256) << 20)) return;
+    constexpr std::size_t kKeepBytes = std::size_t(256) << 20;
+    if (!s) return;
     std::lock_guard<std::mutex> lock(mutex_);
-    if (free_.size() < 8) free_.push_back(std::move(s));
+    std::size_t kept = 0;
+    for (const auto& f : free_) kept += f->capacity * sizeof(T);
+    if (kept + s->capacity * sizeof(T) <= kKeepBytes) free_.push_back(std::move(s));
   }
 
 private:
