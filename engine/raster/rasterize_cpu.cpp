@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/raster/cpu_parallel.h"
+#include "engine/raster/fast_paths.h"
 #include "engine/raster/raster_math.h"
 #include "engine/raster/rasterize_params.h"
 
@@ -28,19 +29,42 @@ struct Prim {
 };
 static_assert(sizeof(Prim) <= 64, "a binned primitive fills at most one cache line");
 
+struct EdgeFunctions;
+EdgeFunctions edge_functions(const Prim& prim);
+
 struct ClipVertex {
   double c[4];  // x, y, z, w
 };
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
+/// floor(a / kSub): an arithmetic shift (C++20 defines >> on negative values as flooring).
+inline std::int64_t floor_sub(std::int64_t a) { return a >> kSubpixelBits; }
+
+/// std::llround (half away from zero) without the library call, for |x| < 2^52, where x minus
+/// its truncation is exact; other values (huge, NaN) go to std::llround.
+inline std::int64_t round_fixed(double x) {
+  if (!(std::fabs(x) < 4503599627370496.0)) return std::llround(x);
+  const std::int64_t t = static_cast<std::int64_t>(x);
+  const double f = x - double(t);
+  // Comparisons as 0/1 rather than branches: the rounding direction is a coin toss.
+  return t + std::int64_t(f >= 0.5) - std::int64_t(f <= -0.5);
 }
 
 struct Viewport {
   int width, height;
   double guard_x, guard_y;  // clip |x| <= guard_x * w keeps fixed-point coordinates in range
+  bool small_coverage = false;  // FastPath::SmallTriangleCoverage
+};
+
+/// Bounds (in pixel centres) up to which emit_fixed tests coverage itself.
+constexpr int kSmallCentres = 4;
+
+/// Integer edge functions of a primitive at pixel centres: e_k(x, y) = a[k] x + b[k] y + c[k] >= 0
+/// for all k means covered (top-left rule folded into c).
+struct EdgeFunctions {
+  std::int64_t a[3], b[3], c[3];
+  bool covers(std::int64_t x, std::int64_t y) const {
+    return ((a[0] * x + b[0] * y + c[0]) | (a[1] * x + b[1] * y + c[1]) | (a[2] * x + b[2] * y + c[2])) >= 0;
+  }
 };
 
 /// Signed distance of a vertex to clip plane `k` (inside when >= 0).
@@ -109,6 +133,21 @@ struct LazyPlane {
   }
 };
 
+EdgeFunctions edge_functions(const Prim& prim) {
+  EdgeFunctions f;
+  for (int e = 0; e < 3; ++e) {
+    const int a = e, bb = (e + 1) % 3;
+    const std::int64_t dx = std::int64_t(prim.x[bb]) - prim.x[a], dy = std::int64_t(prim.y[bb]) - prim.y[a];
+    // Top-left rule (y up, counter-clockwise): pixels exactly on an edge belong to the
+    // triangle for which that edge is a left edge (going down) or a top edge (going left).
+    const bool top_left = dy < 0 || (dy == 0 && dx < 0);
+    f.a[e] = -kSub * dy;
+    f.b[e] = kSub * dx;
+    f.c[e] = dx * (kHalf - prim.y[a]) - dy * (kHalf - prim.x[a]) - (top_left ? 0 : 1);
+  }
+  return f;
+}
+
 void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const double (&pz)[3], int triangle,
                 LazyPlane& lazy, const Viewport& vp, std::vector<Prim>& out) {
   std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
@@ -126,13 +165,33 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
   const std::int64_t min_x = std::min({fx[0], fx[1], fx[2]}), max_x = std::max({fx[0], fx[1], fx[2]});
   const std::int64_t min_y = std::min({fy[0], fy[1], fy[2]}), max_y = std::max({fy[0], fy[1], fy[2]});
   // Pixel x has its centre at x * kSub + kHalf.
-  std::int64_t x0 = floor_div(min_x - kHalf + kSub - 1, kSub), x1 = floor_div(max_x - kHalf, kSub);
-  std::int64_t y0 = floor_div(min_y - kHalf + kSub - 1, kSub), y1 = floor_div(max_y - kHalf, kSub);
+  std::int64_t x0 = floor_sub(min_x - kHalf + kSub - 1), x1 = floor_sub(max_x - kHalf);
+  std::int64_t y0 = floor_sub(min_y - kHalf + kSub - 1), y1 = floor_sub(max_y - kHalf);
   x0 = std::max<std::int64_t>(x0, 0);
   y0 = std::max<std::int64_t>(y0, 0);
   x1 = std::min<std::int64_t>(x1, vp.width - 1);
   y1 = std::min<std::int64_t>(y1, vp.height - 1);
   if (x0 > x1 || y0 > y1) return;
+  if (vp.small_coverage && (x1 - x0 + 1) * (y1 - y0 + 1) <= kSmallCentres) {
+    // Most of a dense mesh's triangles are this small: test their few centres here and keep only
+    // the bounds of those covered (none: the triangle draws nothing and needs no depth plane).
+    // The tile pass then finds exactly the same covered pixels.
+    const EdgeFunctions ef = edge_functions(prim);
+    std::int64_t cx0 = x1 + 1, cx1 = x0 - 1, cy0 = y1 + 1, cy1 = y0 - 1;
+    for (std::int64_t y = y0; y <= y1; ++y)
+      for (std::int64_t x = x0; x <= x1; ++x)
+        if (ef.covers(x, y)) {
+          cx0 = std::min(cx0, x);
+          cx1 = std::max(cx1, x);
+          cy0 = std::min(cy0, y);
+          cy1 = std::max(cy1, y);
+        }
+    if (cx0 > cx1) return;
+    x0 = cx0;
+    x1 = cx1;
+    y0 = cy0;
+    y1 = cy1;
+  }
   prim.x0 = static_cast<std::int16_t>(x0);
   prim.x1 = static_cast<std::int16_t>(x1);
   prim.y0 = static_cast<std::int16_t>(y0);
@@ -169,8 +228,8 @@ void emit_prim(const Projected (&p)[3], int triangle, LazyPlane& exact, const Vi
   std::int64_t fx[3], fy[3];
   double pz[3];
   for (int i = 0; i < 3; ++i) {
-    fx[i] = std::llround(p[i].x * kSub);
-    fy[i] = std::llround(p[i].y * kSub);
+    fx[i] = round_fixed(p[i].x * kSub);
+    fy[i] = round_fixed(p[i].y * kSub);
     pz[i] = p[i].z;
   }
   emit_fixed(fx, fy, pz, triangle, exact, vp, out);
@@ -209,8 +268,8 @@ VertexSetup setup_vertex(const T* src, const Viewport& vp) {
   Projected p;
   if (s.code == 0 && project(v, vp, p)) {
     s.projected = true;
-    s.fx = std::llround(p.x * kSub);
-    s.fy = std::llround(p.y * kSub);
+    s.fx = round_fixed(p.x * kSub);
+    s.fy = round_fixed(p.y * kSub);
     s.pz = p.z;
   }
   return s;
@@ -333,6 +392,7 @@ void forward(const RasterizeForwardParams<T>& p) {
   vp.height = height;
   vp.guard_x = double(1 << 20) / width;
   vp.guard_y = double(1 << 20) / height;
+  vp.small_coverage = cpu::fast_path_enabled(cpu::FastPath::SmallTriangleCoverage);
 
   Scratch& s = scratch();
   if (static_cast<int>(s.chunk_prims.size()) < chunks) s.chunk_prims.resize(chunks);
@@ -401,17 +461,20 @@ void forward(const RasterizeForwardParams<T>& p) {
       const Prim& prim = s.bins[b];
       const int xa = std::max<int>(prim.x0, tx0), xb = std::min<int>(prim.x1, tx1 - 1);
       const int ya = std::max<int>(prim.y0, ty0), yb = std::min<int>(prim.y1, ty1 - 1);
-      std::int64_t ea[3], eb[3], ec[3];
-      for (int e = 0; e < 3; ++e) {
-        const int a = e, bb = (e + 1) % 3;
-        const std::int64_t dx = std::int64_t(prim.x[bb]) - prim.x[a], dy = std::int64_t(prim.y[bb]) - prim.y[a];
-        // Top-left rule (y up, counter-clockwise): pixels exactly on an edge belong to the
-        // triangle for which that edge is a left edge (going down) or a top edge (going left).
-        const bool top_left = dy < 0 || (dy == 0 && dx < 0);
-        ea[e] = -kSub * dy;
-        eb[e] = kSub * dx;
-        ec[e] = dx * (kHalf - prim.y[a]) - dy * (kHalf - prim.x[a]) - (top_left ? 0 : 1);
+      if (vp.small_coverage && prim.x0 == prim.x1 && prim.y0 == prim.y1) {
+        // One centre, known covered (emit_fixed tested it): only the depth test.
+        const double z = prim.za * prim.x0 + (prim.zb * prim.y0 + prim.zc);
+        const int i = (prim.y0 - ty0) * kTile + (prim.x0 - tx0);
+        if (z < zbuf[i]) {
+          zbuf[i] = z;
+          ids[i] = prim.triangle;
+        }
+        continue;
       }
+      const EdgeFunctions ef = edge_functions(prim);
+      const std::int64_t(&ea)[3] = ef.a;
+      const std::int64_t(&eb)[3] = ef.b;
+      const std::int64_t(&ec)[3] = ef.c;
       for (int y = ya; y <= yb; ++y) {
         std::int64_t e0 = ea[0] * xa + eb[0] * y + ec[0];
         std::int64_t e1 = ea[1] * xa + eb[1] * y + ec[1];
