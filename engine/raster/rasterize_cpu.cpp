@@ -53,7 +53,29 @@ struct Viewport {
   int width, height;
   double guard_x, guard_y;  // clip |x| <= guard_x * w keeps fixed-point coordinates in range
   bool small_coverage = false;  // FastPath::SmallTriangleCoverage
+  // Per-call constants of the depth plane (the same expressions, hoisted out of the triangle loop).
+  double half_x = 0, half_y = 0;  // 1 / width - 1, 1 / height - 1
+  // x * 2 / width as a product when width is a power of two (exact scaling: the same value).
+  bool pow2_x = false, pow2_y = false;
+  double scale_x = 0, scale_y = 0;  // 1 / width, 1 / height when pow2
+  void init_constants() {
+    half_x = 1.0 / width - 1.0;
+    half_y = 1.0 / height - 1.0;
+    pow2_x = (width & (width - 1)) == 0;
+    pow2_y = (height & (height - 1)) == 0;
+    scale_x = 1.0 / width;
+    scale_y = 1.0 / height;
+  }
+  double over_width(double v) const { return pow2_x ? v * scale_x : v / width; }
+  double over_height(double v) const { return pow2_y ? v * scale_y : v / height; }
 };
+
+/// NDC of pixel centre i on an axis of n pixels, (i + 0.5) / n * 2 - 1; for n a power of two the
+/// division is an exact scaling, so a product by 1 / n gives the same value.
+inline double pixel_ndc(int i, int n) {
+  const double c = i + 0.5;
+  return ((n & (n - 1)) == 0 ? c * (1.0 / n) : c / n) * 2.0 - 1.0;
+}
 
 /// Bounds (in pixel centres) up to which emit_fixed tests coverage itself.
 constexpr int kSmallCentres = 4;
@@ -108,9 +130,9 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
   const math::Vec3 n = t.z[0] * e[0] + t.z[1] * e[1] + t.z[2] * e[2];
   // NDC px = (x + 0.5) * 2 / W - 1.
   const double ax = n.x / det, ay = n.y / det, c = n.z / det;
-  plane.za = ax * 2.0 / vp.width;
-  plane.zb = ay * 2.0 / vp.height;
-  plane.zc = c + ax * (1.0 / vp.width - 1.0) + ay * (1.0 / vp.height - 1.0);
+  plane.za = vp.over_width(ax * 2.0);
+  plane.zb = vp.over_height(ay * 2.0);
+  plane.zc = c + ax * vp.half_x + ay * vp.half_y;
   plane.valid = std::isfinite(plane.za) && std::isfinite(plane.zb) && std::isfinite(plane.zc);
   return plane;
 }
@@ -359,7 +381,7 @@ void resolve_pixel(const RasterizeForwardParams<T>& p, const T* pos, int x, int 
   const std::int32_t* tri = p.triangles + static_cast<std::int64_t>(triangle) * 3;
   const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4,
                                                         pos + std::int64_t(tri[2]) * 4);
-  const double px = (x + 0.5) / p.width * 2.0 - 1.0, py = (y + 0.5) / p.height * 2.0 - 1.0;
+  const double px = pixel_ndc(x, p.width), py = pixel_ndc(y, p.height);
   const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
   if (r.valid) {
     out[0] = T(r.b[0]);
@@ -393,6 +415,7 @@ void forward(const RasterizeForwardParams<T>& p) {
   vp.guard_x = double(1 << 20) / width;
   vp.guard_y = double(1 << 20) / height;
   vp.small_coverage = cpu::fast_path_enabled(cpu::FastPath::SmallTriangleCoverage);
+  vp.init_constants();
 
   Scratch& s = scratch();
   if (static_cast<int>(s.chunk_prims.size()) < chunks) s.chunk_prims.resize(chunks);
@@ -531,7 +554,7 @@ void backward(const RasterizeBackwardParams<T>& p) {
         const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4,
                                                               pos + std::int64_t(tri[1]) * 4,
                                                               pos + std::int64_t(tri[2]) * 4);
-        const double px = (x + 0.5) / width * 2.0 - 1.0, py = (y + 0.5) / height * 2.0 - 1.0;
+        const double px = pixel_ndc(x, width), py = pixel_ndc(y, height);
         const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
         double gv[3][4] = {};
         math::pixel_barycentrics_vjp(t, r, px, py, double(g[0]), double(g[1]), double(g[2]),
