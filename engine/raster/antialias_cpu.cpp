@@ -241,16 +241,20 @@ void evaluate_pairs(Context<T>& ctx) {
     const std::int64_t row1 = std::min(rows, (block + 1) * ctx.rows_per_block);
     for (std::int64_t row = block * ctx.rows_per_block; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height), y = static_cast<int>(row % p.height);
+      const T* rast = p.rast + std::int64_t(view) * p.height * p.width * 4;
+      const std::int64_t row_pix = std::int64_t(y) * p.width;
       for (int x = 0; x < p.width; ++x) {
         const std::size_t pix = std::size_t(row * p.width + x);
-        if (x + 1 < p.width) {
+        // Pairs of one triangle (or of background) blend nothing: skip them before pair().
+        const int id_here = ctx.id(rast, row_pix + x);
+        if (x + 1 < p.width && ctx.id(rast, row_pix + x + 1) != id_here) {
           const PairBlend b = ctx.pair(view, x, y, true);
           if (b.active) {
             ctx.index_h[pix] = static_cast<std::int32_t>(list.size());
             list.push_back(b);
           }
         }
-        if (y + 1 < p.height) {
+        if (y + 1 < p.height && ctx.id(rast, row_pix + p.width + x) != id_here) {
           const PairBlend b = ctx.pair(view, x, y, false);
           if (b.active) {
             ctx.index_v[pix] = static_cast<std::int32_t>(list.size());
