@@ -29,9 +29,6 @@ struct Prim {
 };
 static_assert(sizeof(Prim) <= 64, "a binned primitive fills at most one cache line");
 
-struct EdgeFunctions;
-EdgeFunctions edge_functions(const Prim& prim);
-
 struct ClipVertex {
   double c[4];  // x, y, z, w
 };
