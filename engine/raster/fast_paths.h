@@ -7,9 +7,6 @@ enum class FastPath : unsigned {
   /// rasterize: triangles whose bounds hold a few pixel centres are tested against them at
   /// setup; those covering none are dropped, the others' bounds shrink to the covered centres.
   SmallTriangleCoverage = 1u << 0,
-  /// antialias: a pixel pair whose two triangles share the edge the segment crosses is resolved
-  /// without the surface walk.
-  SharedEdgePairs = 1u << 1,
 };
 
 bool fast_path_enabled(FastPath path);
