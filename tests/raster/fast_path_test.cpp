@@ -43,7 +43,6 @@ std::vector<ClipScene> clip_scenes() {
 
 struct HeadViews {
   at::Tensor clip, triangles;
-  std::shared_ptr<const AntialiasTopology> topology;
 };
 
 const HeadViews& head_views() {
@@ -64,7 +63,6 @@ const HeadViews& head_views() {
       cams.push_back(c);
     }
     v.clip = transform_clip(verts, orbit_cameras(cams).clip).contiguous();
-    v.topology = AntialiasTopology::build(v.triangles, model->vertex_count());
     return v;
   }();
   return h;
