@@ -1,6 +1,7 @@
 // Interpolate on the CPU: a gather per pixel forward, a scatter into per-worker buffers backward.
 #include <cstring>
 
+#include "engine/raster/channel_dispatch.h"
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/interpolate_params.h"
 
@@ -123,22 +124,12 @@ void backward(const InterpolateParams<T>& p) {
 
 template <typename T>
 void forward_any(const InterpolateParams<T>& p) {
-  switch (p.channels) {
-    case 2: return forward<T, 2>(p);
-    case 3: return forward<T, 3>(p);
-    case 4: return forward<T, 4>(p);
-    default: return forward<T, 0>(p);
-  }
+  cpu::with_channels<2, 3, 4>(p.channels, [&](auto cc) { forward<T, decltype(cc)::value>(p); });
 }
 
 template <typename T>
 void backward_any(const InterpolateParams<T>& p) {
-  switch (p.channels) {
-    case 2: return backward<T, 2>(p);
-    case 3: return backward<T, 3>(p);
-    case 4: return backward<T, 4>(p);
-    default: return backward<T, 0>(p);
-  }
+  cpu::with_channels<2, 3, 4>(p.channels, [&](auto cc) { backward<T, decltype(cc)::value>(p); });
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "engine/raster/channel_dispatch.h"
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/texture_params.h"
 
@@ -59,10 +60,8 @@ void halve_row(const T* s0, const T* s1, T* dst, int w, int channels) {
 template <typename T>
 void build(const T* tex, T* mip, const MipLayout& layout, int images, int channels) {
   const int C = channels;
-  void (*const halve)(const T*, const T*, T*, int, int) = C == 3   ? &halve_row<T, 3>
-                                                          : C == 4 ? &halve_row<T, 4>
-                                                          : C == 1 ? &halve_row<T, 1>
-                                                                   : &halve_row<T, 0>;
+  void (*halve)(const T*, const T*, T*, int, int) = nullptr;
+  cpu::with_channels<1, 3, 4>(C, [&](auto cc) { halve = &halve_row<T, decltype(cc)::value>; });
   for (int l = 1; l < layout.levels; ++l) {
     const int sw = layout.width[l - 1], sh = layout.height[l - 1];
     const int w = layout.width[l], h = layout.height[l];

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "engine/raster/channel_dispatch.h"
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/texture_params.h"
 
@@ -537,22 +538,12 @@ void backward(const TextureParams<T>& p) {
 
 template <typename T>
 void forward_any(const TextureParams<T>& p) {
-  switch (p.channels) {
-    case 1: return forward<T, 1>(p);
-    case 3: return forward<T, 3>(p);
-    case 4: return forward<T, 4>(p);
-    default: return forward<T, 0>(p);
-  }
+  cpu::with_channels<1, 3, 4>(p.channels, [&](auto cc) { forward<T, decltype(cc)::value>(p); });
 }
 
 template <typename T>
 void backward_any(const TextureParams<T>& p) {
-  switch (p.channels) {
-    case 1: return backward<T, 1>(p);
-    case 3: return backward<T, 3>(p);
-    case 4: return backward<T, 4>(p);
-    default: return backward<T, 0>(p);
-  }
+  cpu::with_channels<1, 3, 4>(p.channels, [&](auto cc) { backward<T, decltype(cc)::value>(p); });
 }
 
 }  // namespace
