@@ -1,5 +1,4 @@
 #include "engine/raster/cpu_parallel.h"
-#include "engine/raster/fast_paths.h"
 
 #include <ATen/Parallel.h>
 
@@ -10,18 +9,7 @@ namespace likeness::raster::cpu {
 
 namespace {
 std::atomic<bool> round_robin{false};
-std::atomic<unsigned> disabled_fast_paths{0};
 }  // namespace
-
-bool fast_path_enabled(FastPath path) {
-  return (disabled_fast_paths.load(std::memory_order_relaxed) & static_cast<unsigned>(path)) == 0;
-}
-void set_fast_path_enabled(FastPath path, bool on) {
-  if (on)
-    disabled_fast_paths.fetch_and(~static_cast<unsigned>(path), std::memory_order_relaxed);
-  else
-    disabled_fast_paths.fetch_or(static_cast<unsigned>(path), std::memory_order_relaxed);
-}
 
 void set_round_robin_schedule(bool on) { round_robin.store(on, std::memory_order_relaxed); }
 bool round_robin_schedule() { return round_robin.load(std::memory_order_relaxed); }
