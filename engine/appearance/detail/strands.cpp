@@ -102,11 +102,10 @@ StrandField draw_strands(const TexelDomain& domain, const std::vector<float>& su
     const double bend = rng.normal(0.0, style.curl);
     touched.clear();
     const double step = 0.5;
-    const double unwalked = start.grown * len;
     // At least two texels long, however coarse the texels.
     const int max_steps = static_cast<int>(std::ceil(8.0 * mean_length_texels / step)) + 8;
     int k = 0;
-    for (double grown = unwalked; (grown <= len || k < 4) && k <= max_steps; ++k) {
+    for (double grown = start.grown * len; (grown <= len || k < 4) && k <= max_steps; ++k) {
       const double along = std::min(1.0, grown / len);
       const double strength = style.opacity * (1.0 - 0.65 * along);
       const int cx = static_cast<int>(std::floor(px)), cy = static_cast<int>(std::floor(py));
