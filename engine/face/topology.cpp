@@ -58,8 +58,11 @@ const std::vector<MaterialKind>& Topology::opaque_kinds() {
 }
 
 const std::vector<MaterialKind>& Topology::textured_kinds() {
-  static const std::vector<MaterialKind> kinds = {MaterialKind::Skin, MaterialKind::Eye, MaterialKind::Teeth, MaterialKind::Gums,
-                                                  MaterialKind::Lashes};
+  static const std::vector<MaterialKind> kinds = [] {
+    std::vector<MaterialKind> k = opaque_kinds();
+    k.push_back(MaterialKind::Lashes);
+    return k;
+  }();
   return kinds;
 }
 
