@@ -40,3 +40,16 @@ function(likeness_module name)
     likeness_torch_pch(likeness_${name})
   endif()
 endfunction()
+
+# likeness_openmp_sources(target SOURCES...): sources that call at::parallel_for. Its OpenMP
+# backend is an inline template whose `#pragma omp parallel` is compiled in the caller's
+# translation unit, so without -fopenmp there it silently runs on one thread (measured: two threads
+# exactly as fast as one). These files skip the shared <torch/torch.h> PCH, which is built without
+# -fopenmp (GCC would reject or, worse, reuse it with the pragma already dropped), and the target
+# links the OpenMP runtime LibTorch itself uses (libgomp).
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+function(likeness_openmp_sources target)
+  set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES
+    COMPILE_OPTIONS "${OpenMP_CXX_FLAGS}" SKIP_PRECOMPILE_HEADERS ON)
+  target_link_libraries(${target} PUBLIC ${OpenMP_CXX_LIBRARIES})
+endfunction()
