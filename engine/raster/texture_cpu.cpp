@@ -195,40 +195,270 @@ struct Sampler {
   const T* level_data(int level) const { return level == 0 ? p.tex : p.mip; }
 };
 
-/// CC: the channel count when known at compile time (1, 3, 4), 0 for any.
+/// One pixel of the general forward path. CC: the channel count when known at compile time
+/// (1, 3, 4), 0 for any.
 template <typename T, int CC>
-void forward(const TextureParams<T>& p) {
+[[gnu::always_inline]] inline void forward_pixel(const Sampler<T>& sampler, int C, int view, std::int64_t pix) {
+  const TextureParams<T>& p = sampler.p;
+  T* out = p.out + pix * C;
+  // With a known channel count the sum stays in registers (out may not alias the texels).
+  T local[CC ? CC : 1] = {};
+  T* acc = CC ? local : out;
+  if (!CC) std::memset(static_cast<void*>(out), 0, sizeof(T) * C);
+  const PixelSample s = sampler.setup(pix);
+  if (s.valid) {
+    for (int k = 0; k < s.level_count; ++k) {
+      const int level = s.level[k];
+      const T* img = sampler.level_data(level) + sampler.image_offset(level, view, s.tile);
+      const Footprint f = sampler.footprint(s, level);
+      for (int t = 0; t < f.taps; ++t) {
+        if (f.offset[t] < 0) continue;
+        const T w = T(f.weight[t] * s.level_weight[k]);
+        const T* texel = img + f.offset[t];
+        for (int c = 0; c < C; ++c) acc[c] += w * texel[c];
+      }
+    }
+  }
+  if (CC)
+    for (int c = 0; c < C; ++c) out[c] = acc[c];
+}
+
+template <typename T, int CC>
+void forward_general(const TextureParams<T>& p) {
   const int C = CC ? CC : p.channels;
   Sampler<T> sampler{p, p.tex_view_stride == 0 ? 1 : p.views, std::int64_t(p.tex_height) * p.tex_width * C};
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height);
+      for (int x = 0; x < p.width; ++x) forward_pixel<T, CC>(sampler, C, view, row * p.width + x);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast path: bilinear and mip-mapped filters with wrap or clamp, a known channel count, in the
+// texture's own precision (R = T: float arithmetic for float textures). Pixels it does not take
+// (non-finite or very large coordinates, extreme uv derivatives) go through the general path.
+
+/// Level images of the pyramid: base pointers and sizes.
+template <typename T>
+struct FastLevels {
+  int levels = 1;
+  int top = 0;  // deepest level the filter may use
+  int w[kMaxMipLevels] = {}, h[kMaxMipLevels] = {};
+  std::ptrdiff_t row_elems[kMaxMipLevels] = {}, image_elems[kMaxMipLevels] = {};
+  const T* data[kMaxMipLevels] = {};
+};
+
+template <typename T>
+FastLevels<T> fast_levels(const TextureParams<T>& p, int C, bool mips) {
+  FastLevels<T> L;
+  L.levels = mips ? p.layout.levels : 1;
+  L.top = L.levels - 1;
+  for (int l = 0; l < L.levels; ++l) {
+    L.w[l] = p.layout.width[l];
+    L.h[l] = p.layout.height[l];
+    L.row_elems[l] = std::ptrdiff_t(L.w[l]) * C;
+    L.image_elems[l] = L.row_elems[l] * L.h[l];
+    L.data[l] = l == 0 ? p.tex : p.mip + p.layout.offset[l];
+  }
+  return L;
+}
+
+/// A pixel's sample on the fast path.
+template <typename R>
+struct FastSample {
+  std::ptrdiff_t image = 0;  // view * tiles + tile
+  R ul = 0, v = 0;
+  int level[2] = {0, 0};
+  R lw[2] = {1, 0};
+  int count = 1;
+  bool lod_active = false;
+  R lambda = 0, dx0 = 0, dx1 = 0, dy0 = 0, dy1 = 0;
+};
+
+enum FastStatus { kFastZero, kFastSample, kFastGeneral };
+
+/// floor(x) for |x| < 2^30 (SSE2 has no rounding instruction; std::floor is a library call).
+template <typename R>
+[[gnu::always_inline]] inline int floor_int(R x) {
+  const int i = static_cast<int>(x);
+  return i - (x < R(i) ? 1 : 0);
+}
+
+template <typename T, typename R>
+struct FastSetup {
+  const TextureParams<T>& p;
+  const FastLevels<T>& L;
+  bool mips;
+  bool trilinear;
+  R limit;  // |u|, |v| below this keep every texel coordinate below 2^22 on level 0
+  R tex_w, tex_h;
+
+  FastSetup(const TextureParams<T>& params, const FastLevels<T>& levels, bool mipmapped)
+      : p(params), L(levels), mips(mipmapped), trilinear(params.filter == TextureFilter::LinearMipmapLinear),
+        limit(R(double(1 << 22) / std::max(params.tex_width, params.tex_height))),
+        tex_w(R(params.tex_width)), tex_h(R(params.tex_height)) {}
+
+  [[gnu::always_inline]] FastStatus operator()(std::int64_t pix, int view, FastSample<R>& s) const {
+    const R u = R(p.uv[pix * 2]), v = R(p.uv[pix * 2 + 1]);
+    if (!(std::fabs(u) < limit) || !(std::fabs(v) < limit)) return kFastGeneral;  // also NaN, inf
+    int tile = 0;
+    R ul = u;
+    if (p.tiles > 1) {
+      tile = floor_int(u);
+      if (tile < 0 || tile >= p.tiles) return kFastZero;
+      ul = u - R(tile);
+    }
+    s.image = std::ptrdiff_t(p.tex_view_stride == 0 ? 0 : view) * p.tiles + tile;
+    s.ul = ul;
+    s.v = v;
+    if (!mips) return kFastSample;
+    R lod = 0;
+    if (p.uv_da) {
+      const T* d = p.uv_da + pix * 4;
+      s.dx0 = R(d[0]) * tex_w;
+      s.dx1 = R(d[2]) * tex_h;
+      s.dy0 = R(d[1]) * tex_w;
+      s.dy1 = R(d[3]) * tex_h;
+      const R a = s.dx0 * s.dx0 + s.dx1 * s.dx1;
+      const R c = s.dy0 * s.dy0 + s.dy1 * s.dy1;
+      const R b = s.dx0 * s.dy0 + s.dx1 * s.dy1;
+      s.lambda = R(0.5) * (a + c) + std::sqrt(R(0.25) * (a - c) * (a - c) + b * b);
+      if (s.lambda == R(0) && !p.lod_bias) return kFastSample;  // zero derivatives: level 0
+      // Underflow, overflow and NaN (rare): the general path, in double precision.
+      if (!(s.lambda > R(1e-30)) || !(s.lambda < R(1e30))) return kFastGeneral;
+      lod = R(0.5) * std::log2(s.lambda);
+    }
+    if (p.lod_bias) {
+      lod += R(p.lod_bias[pix]);
+      if (!(std::fabs(lod) < R(1e6))) return kFastGeneral;
+    }
+    if (!trilinear) {
+      const R l = std::floor(lod + R(0.5));
+      s.level[0] = l <= R(0) ? 0 : (l >= R(L.top) ? L.top : static_cast<int>(l));
+      return kFastSample;
+    }
+    if (lod <= R(0)) return kFastSample;
+    if (lod >= R(L.top)) {
+      s.level[0] = L.top;
+      return kFastSample;
+    }
+    const int l0 = static_cast<int>(lod);  // lod > 0
+    s.level[0] = l0;
+    s.level[1] = l0 + 1;
+    s.lw[1] = lod - R(l0);
+    s.lw[0] = R(1) - s.lw[1];
+    s.count = 2;
+    s.lod_active = p.uv_da != nullptr || p.lod_bias != nullptr;
+    return kFastSample;
+  }
+};
+
+/// A bilinear footprint: element offsets of the two rows and two columns in the level image.
+template <typename R>
+struct FastFootprint {
+  std::ptrdiff_t r0, r1;  // row offsets (row * row_elems)
+  std::ptrdiff_t c0, c1;  // column offsets (x * channels)
+  int y0, y1;             // texel rows
+  R fx, fy;
+};
+
+template <bool Wrap, typename T, typename R>
+[[gnu::always_inline]] inline FastFootprint<R> fast_footprint(const FastLevels<T>& L, int level, R ul, R v, int C) {
+  FastFootprint<R> f;
+  const int w = L.w[level], h = L.h[level];
+  const R x = ul * R(w) - R(0.5), y = (R(1) - v) * R(h) - R(0.5);
+  const int xi = floor_int(x), yi = floor_int(y);
+  f.fx = x - R(xi);
+  f.fy = y - R(yi);
+  int x0, x1, y0, y1;
+  if (Wrap) {
+    if (static_cast<unsigned>(xi) < static_cast<unsigned>(w - 1)) {
+      x0 = xi;
+      x1 = xi + 1;
+    } else {
+      x0 = xi % w;
+      if (x0 < 0) x0 += w;
+      x1 = x0 + 1 == w ? 0 : x0 + 1;
+    }
+    if (static_cast<unsigned>(yi) < static_cast<unsigned>(h - 1)) {
+      y0 = yi;
+      y1 = yi + 1;
+    } else {
+      y0 = yi % h;
+      if (y0 < 0) y0 += h;
+      y1 = y0 + 1 == h ? 0 : y0 + 1;
+    }
+  } else {
+    x0 = std::min(std::max(xi, 0), w - 1);
+    x1 = std::min(std::max(xi + 1, 0), w - 1);
+    y0 = std::min(std::max(yi, 0), h - 1);
+    y1 = std::min(std::max(yi + 1, 0), h - 1);
+  }
+  f.y0 = y0;
+  f.y1 = y1;
+  f.r0 = std::ptrdiff_t(y0) * L.row_elems[level];
+  f.r1 = std::ptrdiff_t(y1) * L.row_elems[level];
+  f.c0 = std::ptrdiff_t(x0) * C;
+  f.c1 = std::ptrdiff_t(x1) * C;
+  return f;
+}
+
+template <typename T, typename R, int C, bool Wrap>
+void forward_fast(const TextureParams<T>& p, bool mips) {
+  Sampler<T> sampler{p, p.tex_view_stride == 0 ? 1 : p.views, std::int64_t(p.tex_height) * p.tex_width * C};
+  const FastLevels<T> L = fast_levels(p, C, mips);
+  const FastSetup<T, R> setup(p, L, mips);
+  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
+    for (std::int64_t row = row0; row < row1; ++row) {
+      const int view = static_cast<int>(row / p.height);
       for (int x = 0; x < p.width; ++x) {
         const std::int64_t pix = row * p.width + x;
-        T* out = p.out + pix * C;
-        // With a known channel count the sum stays in registers (out may not alias the texels).
-        T local[CC ? CC : 1] = {};
-        T* acc = CC ? local : out;
-        if (!CC) std::memset(static_cast<void*>(out), 0, sizeof(T) * C);
-        const PixelSample s = sampler.setup(pix);
-        if (s.valid) {
-          for (int k = 0; k < s.level_count; ++k) {
+        FastSample<R> s;
+        const FastStatus status = setup(pix, view, s);
+        if (status == kFastGeneral) {
+          forward_pixel<T, C>(sampler, C, view, pix);
+          continue;
+        }
+        R acc[C] = {};
+        if (status == kFastSample) {
+          for (int k = 0; k < s.count; ++k) {
             const int level = s.level[k];
-            const T* img = sampler.level_data(level) + sampler.image_offset(level, view, s.tile);
-            const Footprint f = sampler.footprint(s, level);
-            for (int t = 0; t < f.taps; ++t) {
-              if (f.offset[t] < 0) continue;
-              const T w = T(f.weight[t] * s.level_weight[k]);
-              const T* texel = img + f.offset[t];
-              for (int c = 0; c < C; ++c) acc[c] += w * texel[c];
-            }
+            const FastFootprint<R> f = fast_footprint<Wrap>(L, level, s.ul, s.v, C);
+            const T* img = L.data[level] + s.image * L.image_elems[level];
+            const T* t00 = img + f.r0 + f.c0;
+            const T* t10 = img + f.r0 + f.c1;
+            const T* t01 = img + f.r1 + f.c0;
+            const T* t11 = img + f.r1 + f.c1;
+            const R lw = s.lw[k];
+            const R wy0 = lw * (R(1) - f.fy), wy1 = lw * f.fy;
+            const R w00 = (R(1) - f.fx) * wy0, w10 = f.fx * wy0, w01 = (R(1) - f.fx) * wy1, w11 = f.fx * wy1;
+            for (int c = 0; c < C; ++c)
+              acc[c] += (w00 * R(t00[c]) + w10 * R(t10[c])) + (w01 * R(t01[c]) + w11 * R(t11[c]));
           }
         }
-        if (CC)
-          for (int c = 0; c < C; ++c) out[c] = acc[c];
+        T* out = p.out + pix * C;
+        for (int c = 0; c < C; ++c) out[c] = T(acc[c]);
       }
     }
   });
+}
+
+template <typename T, int CC>
+void forward(const TextureParams<T>& p) {
+  const bool mips = (p.filter == TextureFilter::LinearMipmapNearest || p.filter == TextureFilter::LinearMipmapLinear) &&
+                    p.layout.levels > 1;
+  if constexpr (CC != 0) {
+    if (p.filter != TextureFilter::Nearest && p.boundary != TextureBoundary::Zero) {
+      if (p.boundary == TextureBoundary::Wrap)
+        forward_fast<T, T, CC, true>(p, mips);
+      else
+        forward_fast<T, T, CC, false>(p, mips);
+      return;
+    }
+  }
+  forward_general<T, CC>(p);
 }
 
 /// Texel rows of the gradient pyramid, numbered over all levels: level l holds images x height[l]
@@ -316,6 +546,191 @@ GradScratchPool<T>& grad_scratch_pool() {
   return pool;
 }
 
+/// One pixel of the general backward path: scatter into the slot's gradient pyramid `gp`, write
+/// its uv, uv-derivative and bias gradients.
+template <typename T, int CC>
+[[gnu::always_inline]] inline void backward_pixel(const Sampler<T>& sampler, int C, const RowLayout& rl,
+                                                  GradPyramid<T>& gp, int view, std::int64_t pix) {
+  const TextureParams<T>& p = sampler.p;
+  if (p.grad_uv) p.grad_uv[pix * 2] = p.grad_uv[pix * 2 + 1] = T(0);
+  if (p.grad_uv_da)
+    for (int c = 0; c < 4; ++c) p.grad_uv_da[pix * 4 + c] = T(0);
+  if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(0);
+  const T* g_out = p.grad_out + pix * C;
+  // A local copy with a known channel count lets the scatter keep g in registers.
+  T g_local[CC ? CC : 1];
+  if (CC)
+    for (int c = 0; c < C; ++c) g_local[c] = g_out[c];
+  const T* g = CC ? g_local : g_out;
+  bool any = false;
+  for (int c = 0; c < C; ++c) any = any || g[c] != T(0);
+  if (!any) return;
+  const PixelSample s = sampler.setup(pix);
+  if (!s.valid) return;
+  const std::int64_t image = std::int64_t(p.tex_view_stride == 0 ? 0 : view) * p.tiles + s.tile;
+  double gu = 0, gv = 0;
+  double level_sample[2] = {0, 0};  // g . sample(level k)
+  for (int k = 0; k < s.level_count; ++k) {
+    const int level = s.level[k];
+    const T* img = sampler.level_data(level) + sampler.image_offset(level, view, s.tile);
+    const Footprint f = sampler.footprint(s, level);
+    // The level image in this slot's pyramid, with the footprint's rows zeroed on first touch.
+    const std::int64_t first_row = image * rl.image_rows[level];
+    T* gimg = gp.row(rl, level, first_row);
+    for (int r = 0; r < (f.taps == 4 ? 2 : 1); ++r)
+      if (f.row[r] >= 0) gp.touch(rl, level, first_row + f.row[r]);
+    const double lw = s.level_weight[k];
+    double dfx = 0, dfy = 0, sample_dot = 0;
+    for (int t = 0; t < f.taps; ++t) {
+      if (f.offset[t] < 0) continue;
+      const T w = T(f.weight[t] * lw);
+      T* gt = gimg + f.offset[t];
+      const T* tv = img + f.offset[t];
+      double gdot = 0;
+      for (int c = 0; c < C; ++c) {
+        gt[c] += w * g[c];
+        gdot += double(g[c]) * double(tv[c]);
+      }
+      // d(weight)/d(fx), d(weight)/d(fy) for taps 00, 10, 01, 11.
+      if (f.taps == 4) {
+        const double wx = (t & 1) ? 1.0 : -1.0, wy = (t & 2) ? 1.0 : -1.0;
+        dfx += gdot * wx * ((t & 2) ? f.fy : 1 - f.fy);
+        dfy += gdot * wy * ((t & 1) ? f.fx : 1 - f.fx);
+      }
+      sample_dot += gdot * f.weight[t];
+    }
+    if (f.taps == 4) {
+      gu += lw * dfx * p.layout.width[level];
+      gv += lw * dfy * -double(p.layout.height[level]);
+    }
+    level_sample[k] = sample_dot;
+  }
+  if (p.grad_uv) {
+    p.grad_uv[pix * 2] = T(gu);
+    p.grad_uv[pix * 2 + 1] = T(gv);
+  }
+  if (s.lod_active) {
+    const double g_lod = level_sample[1] - level_sample[0];
+    if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(g_lod);
+    if (p.grad_uv_da && p.uv_da && s.lambda > 0.0) {
+      const double a = s.dx[0] * s.dx[0] + s.dx[1] * s.dx[1];
+      const double c = s.dy[0] * s.dy[0] + s.dy[1] * s.dy[1];
+      const double b = s.dx[0] * s.dy[0] + s.dx[1] * s.dy[1];
+      const double r = std::sqrt(0.25 * (a - c) * (a - c) + b * b);
+      const double dla = r > 0 ? 0.5 + 0.25 * (a - c) / r : 0.5;
+      const double dlc = r > 0 ? 0.5 - 0.25 * (a - c) / r : 0.5;
+      const double dlb = r > 0 ? b / r : 0.0;
+      const double G = g_lod * 0.5 / (s.lambda * kLn2);
+      double gdx[2], gdy[2];
+      for (int i = 0; i < 2; ++i) {
+        gdx[i] = G * (dla * 2 * s.dx[i] + dlb * s.dy[i]);
+        gdy[i] = G * (dlc * 2 * s.dy[i] + dlb * s.dx[i]);
+      }
+      T* gd = p.grad_uv_da + pix * 4;
+      gd[0] = T(gdx[0] * p.tex_width);
+      gd[1] = T(gdy[0] * p.tex_width);
+      gd[2] = T(gdx[1] * p.tex_height);
+      gd[3] = T(gdy[1] * p.tex_height);
+    }
+  }
+}
+
+template <typename T, typename R, int C, bool Wrap>
+void backward_fast(const TextureParams<T>& p, const Sampler<T>& sampler, const RowLayout& rl,
+                   std::vector<GradPyramid<T>>& pyramids, bool mips) {
+  const FastLevels<T> L = fast_levels(p, C, mips);
+  const FastSetup<T, R> setup(p, L, mips);
+  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
+    GradPyramid<T>& gp = pyramids[static_cast<std::size_t>(slot)];
+    for (std::int64_t row = row0; row < row1; ++row) {
+      const int view = static_cast<int>(row / p.height);
+      for (int x = 0; x < p.width; ++x) {
+        const std::int64_t pix = row * p.width + x;
+        R g[C];
+        bool any = false;
+        for (int c = 0; c < C; ++c) {
+          g[c] = R(p.grad_out[pix * C + c]);
+          any = any || g[c] != R(0);
+        }
+        FastSample<R> s;
+        const FastStatus status = any ? setup(pix, view, s) : kFastZero;
+        if (status == kFastGeneral) {
+          backward_pixel<T, C>(sampler, C, rl, gp, view, pix);
+          continue;
+        }
+        R gu = 0, gv = 0, level_dot[2] = {0, 0};
+        if (status == kFastSample) {
+          for (int k = 0; k < s.count; ++k) {
+            const int level = s.level[k];
+            const FastFootprint<R> f = fast_footprint<Wrap>(L, level, s.ul, s.v, C);
+            const T* img = L.data[level] + s.image * L.image_elems[level];
+            const T* t00 = img + f.r0 + f.c0;
+            const T* t10 = img + f.r0 + f.c1;
+            const T* t01 = img + f.r1 + f.c0;
+            const T* t11 = img + f.r1 + f.c1;
+            // The footprint's rows of this slot's gradient level image, zeroed on first touch.
+            const std::int64_t first_row = s.image * rl.image_rows[level];
+            gp.touch(rl, level, first_row + f.y0);
+            gp.touch(rl, level, first_row + f.y1);
+            T* gimg = gp.row(rl, level, first_row);
+            T* g00 = gimg + f.r0 + f.c0;
+            T* g10 = gimg + f.r0 + f.c1;
+            T* g01 = gimg + f.r1 + f.c0;
+            T* g11 = gimg + f.r1 + f.c1;
+            const R lw = s.lw[k];
+            const R fx = f.fx, fy = f.fy;
+            const R wy0 = lw * (R(1) - fy), wy1 = lw * fy;
+            const R w00 = (R(1) - fx) * wy0, w10 = fx * wy0, w01 = (R(1) - fx) * wy1, w11 = fx * wy1;
+            R dfx = 0, dfy = 0, dot = 0;
+            for (int c = 0; c < C; ++c) {
+              const R a = R(t00[c]), b = R(t10[c]), d = R(t01[c]), e = R(t11[c]);
+              const R top = a + fx * (b - a), bottom = d + fx * (e - d);
+              dfx += g[c] * ((R(1) - fy) * (b - a) + fy * (e - d));
+              dfy += g[c] * (bottom - top);
+              dot += g[c] * (top + fy * (bottom - top));
+            }
+            // Sequential adds: at a clamped edge two taps may be the same texel.
+            for (int c = 0; c < C; ++c) g00[c] += T(w00 * g[c]);
+            for (int c = 0; c < C; ++c) g10[c] += T(w10 * g[c]);
+            for (int c = 0; c < C; ++c) g01[c] += T(w01 * g[c]);
+            for (int c = 0; c < C; ++c) g11[c] += T(w11 * g[c]);
+            gu += lw * dfx * R(L.w[level]);
+            gv -= lw * dfy * R(L.h[level]);
+            level_dot[k] = dot;
+          }
+        }
+        if (p.grad_uv) {
+          p.grad_uv[pix * 2] = T(gu);
+          p.grad_uv[pix * 2 + 1] = T(gv);
+        }
+        R g_lod = 0;
+        if (s.lod_active) g_lod = level_dot[1] - level_dot[0];
+        if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(g_lod);
+        if (p.grad_uv_da) {
+          T* gd = p.grad_uv_da + pix * 4;
+          if (s.lod_active && p.uv_da) {
+            // lod = log2(lambda) / 2 with lambda the largest eigenvalue of J^T J (s.lambda > 0).
+            const R a = s.dx0 * s.dx0 + s.dx1 * s.dx1;
+            const R c = s.dy0 * s.dy0 + s.dy1 * s.dy1;
+            const R b = s.dx0 * s.dy0 + s.dx1 * s.dy1;
+            const R r = std::sqrt(R(0.25) * (a - c) * (a - c) + b * b);
+            const R q = r > R(0) ? R(0.25) * (a - c) / r : R(0);
+            const R dla = R(0.5) + q, dlc = R(0.5) - q;
+            const R dlb = r > R(0) ? b / r : R(0);
+            const R G = g_lod * R(0.5 / kLn2) / s.lambda;
+            gd[0] = T(G * (dla * 2 * s.dx0 + dlb * s.dy0) * R(p.tex_width));
+            gd[1] = T(G * (dlc * 2 * s.dy0 + dlb * s.dx0) * R(p.tex_width));
+            gd[2] = T(G * (dla * 2 * s.dx1 + dlb * s.dy1) * R(p.tex_height));
+            gd[3] = T(G * (dlc * 2 * s.dy1 + dlb * s.dx1) * R(p.tex_height));
+          } else {
+            gd[0] = gd[1] = gd[2] = gd[3] = T(0);
+          }
+        }
+      }
+    }
+  });
+}
+
 template <typename T, int CC>
 void backward(const TextureParams<T>& p) {
   const int C = CC ? CC : p.channels;
@@ -352,96 +767,19 @@ void backward(const TextureParams<T>& p) {
     for (int l = 1; l < rl.levels; ++l) gp.level[l] = mip_base + p.layout.offset[l];
   }
 
-  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
-    GradPyramid<T>& gp = pyramids[static_cast<std::size_t>(slot)];
-    for (std::int64_t row = row0; row < row1; ++row) {
-      const int view = static_cast<int>(row / p.height);
-      for (int x = 0; x < p.width; ++x) {
-        const std::int64_t pix = row * p.width + x;
-        if (p.grad_uv) p.grad_uv[pix * 2] = p.grad_uv[pix * 2 + 1] = T(0);
-        if (p.grad_uv_da)
-          for (int c = 0; c < 4; ++c) p.grad_uv_da[pix * 4 + c] = T(0);
-        if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(0);
-        const T* g_out = p.grad_out + pix * C;
-        // A local copy with a known channel count lets the scatter keep g in registers.
-        T g_local[CC ? CC : 1];
-        if (CC)
-          for (int c = 0; c < C; ++c) g_local[c] = g_out[c];
-        const T* g = CC ? g_local : g_out;
-        bool any = false;
-        for (int c = 0; c < C; ++c) any = any || g[c] != T(0);
-        if (!any) continue;
-        const PixelSample s = sampler.setup(pix);
-        if (!s.valid) continue;
-        const std::int64_t image = std::int64_t(p.tex_view_stride == 0 ? 0 : view) * p.tiles + s.tile;
-        double gu = 0, gv = 0;
-        double level_sample[2] = {0, 0};  // g . sample(level k)
-        for (int k = 0; k < s.level_count; ++k) {
-          const int level = s.level[k];
-          const T* img = sampler.level_data(level) + sampler.image_offset(level, view, s.tile);
-          const Footprint f = sampler.footprint(s, level);
-          // The level image in this slot's pyramid, with the footprint's rows zeroed on first touch.
-          const std::int64_t first_row = image * rl.image_rows[level];
-          T* gimg = gp.row(rl, level, first_row);
-          for (int r = 0; r < (f.taps == 4 ? 2 : 1); ++r)
-            if (f.row[r] >= 0) gp.touch(rl, level, first_row + f.row[r]);
-          const double lw = s.level_weight[k];
-          double dfx = 0, dfy = 0, sample_dot = 0;
-          for (int t = 0; t < f.taps; ++t) {
-            if (f.offset[t] < 0) continue;
-            const T w = T(f.weight[t] * lw);
-            T* gt = gimg + f.offset[t];
-            const T* tv = img + f.offset[t];
-            double gdot = 0;
-            for (int c = 0; c < C; ++c) {
-              gt[c] += w * g[c];
-              gdot += double(g[c]) * double(tv[c]);
-            }
-            // d(weight)/d(fx), d(weight)/d(fy) for taps 00, 10, 01, 11.
-            if (f.taps == 4) {
-              const double wx = (t & 1) ? 1.0 : -1.0, wy = (t & 2) ? 1.0 : -1.0;
-              dfx += gdot * wx * ((t & 2) ? f.fy : 1 - f.fy);
-              dfy += gdot * wy * ((t & 1) ? f.fx : 1 - f.fx);
-            }
-            sample_dot += gdot * f.weight[t];
-          }
-          if (f.taps == 4) {
-            gu += lw * dfx * p.layout.width[level];
-            gv += lw * dfy * -double(p.layout.height[level]);
-          }
-          level_sample[k] = sample_dot;
-        }
-        if (p.grad_uv) {
-          p.grad_uv[pix * 2] = T(gu);
-          p.grad_uv[pix * 2 + 1] = T(gv);
-        }
-        if (s.lod_active) {
-          const double g_lod = level_sample[1] - level_sample[0];
-          if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(g_lod);
-          if (p.grad_uv_da && p.uv_da && s.lambda > 0.0) {
-            const double a = s.dx[0] * s.dx[0] + s.dx[1] * s.dx[1];
-            const double c = s.dy[0] * s.dy[0] + s.dy[1] * s.dy[1];
-            const double b = s.dx[0] * s.dy[0] + s.dx[1] * s.dy[1];
-            const double r = std::sqrt(0.25 * (a - c) * (a - c) + b * b);
-            const double dla = r > 0 ? 0.5 + 0.25 * (a - c) / r : 0.5;
-            const double dlc = r > 0 ? 0.5 - 0.25 * (a - c) / r : 0.5;
-            const double dlb = r > 0 ? b / r : 0.0;
-            const double G = g_lod * 0.5 / (s.lambda * kLn2);
-            double gdx[2], gdy[2];
-            for (int i = 0; i < 2; ++i) {
-              gdx[i] = G * (dla * 2 * s.dx[i] + dlb * s.dy[i]);
-              gdy[i] = G * (dlc * 2 * s.dy[i] + dlb * s.dx[i]);
-            }
-            T* gd = p.grad_uv_da + pix * 4;
-            gd[0] = T(gdx[0] * p.tex_width);
-            gd[1] = T(gdy[0] * p.tex_width);
-            gd[2] = T(gdx[1] * p.tex_height);
-            gd[3] = T(gdy[1] * p.tex_height);
-          }
-        }
+  const bool fast = CC != 0 && p.filter != TextureFilter::Nearest && p.boundary != TextureBoundary::Zero;
+  if (fast && p.boundary == TextureBoundary::Wrap)
+    backward_fast<T, T, CC ? CC : 1, true>(p, sampler, rl, pyramids, mips);
+  else if (fast)
+    backward_fast<T, T, CC ? CC : 1, false>(p, sampler, rl, pyramids, mips);
+  else
+    cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
+      GradPyramid<T>& gp = pyramids[static_cast<std::size_t>(slot)];
+      for (std::int64_t row = row0; row < row1; ++row) {
+        const int view = static_cast<int>(row / p.height);
+        for (int x = 0; x < p.width; ++x) backward_pixel<T, CC>(sampler, C, rl, gp, view, row * p.width + x);
       }
-    }
-  });
+    });
 
   GradPyramid<T>& g0 = pyramids[0];
   // Other slots' touched rows into slot 0, slot by slot.
