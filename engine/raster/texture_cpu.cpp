@@ -302,6 +302,10 @@ struct FastSetup {
 
   [[gnu::always_inline]] FastStatus operator()(std::int64_t pix, int view, FastSample<R>& s) const {
     const R u = R(p.uv[pix * 2]), v = R(p.uv[pix * 2 + 1]);
+    s.count = 1;
+    s.level[0] = 0;
+    s.lw[0] = R(1);
+    s.lod_active = false;
     if (!(std::fabs(u) < limit) || !(std::fabs(v) < limit)) return kFastGeneral;  // also NaN, inf
     int tile = 0;
     R ul = u;
@@ -365,8 +369,8 @@ struct FastFootprint {
 };
 
 template <bool Wrap, typename T, typename R>
-[[gnu::always_inline]] inline FastFootprint<R> fast_footprint(const FastLevels<T>& L, int level, R ul, R v, int C) {
-  FastFootprint<R> f;
+[[gnu::always_inline]] inline void fast_footprint(const FastLevels<T>& L, int level, R ul, R v, int C,
+                                                  FastFootprint<R>& f) {
   const int w = L.w[level], h = L.h[level];
   const R x = ul * R(w) - R(0.5), y = (R(1) - v) * R(h) - R(0.5);
   const int xi = floor_int(x), yi = floor_int(y);
@@ -402,7 +406,38 @@ template <bool Wrap, typename T, typename R>
   f.r1 = std::ptrdiff_t(y1) * L.row_elems[level];
   f.c0 = std::ptrdiff_t(x0) * C;
   f.c1 = std::ptrdiff_t(x1) * C;
-  return f;
+}
+
+/// A pixel planned on the fast path: its sample and the footprints of its levels, with the
+/// element offset of each footprint's first tap in the level buffers (texture and gradient).
+template <typename R>
+struct FastPlan {
+  FastStatus status;
+  FastSample<R> s;
+  FastFootprint<R> f[2];
+  std::ptrdiff_t off[2];
+};
+
+/// Pixels are planned in chunks, their texels prefetched, then sampled: the texel loads (mostly
+/// cache misses on a large texture) of a whole chunk are in flight at once.
+constexpr int kChunk = 32;
+
+template <typename T, typename R, int C, bool Wrap>
+[[gnu::always_inline]] inline void plan_pixel(const FastSetup<T, R>& setup, const FastLevels<T>& L, std::int64_t pix,
+                                              int view, FastPlan<R>& q) {
+  q.status = setup(pix, view, q.s);
+  if (q.status != kFastSample) return;
+  for (int k = 0; k < q.s.count; ++k) {
+    const int level = q.s.level[k];
+    FastFootprint<R>& f = q.f[k];
+    fast_footprint<Wrap>(L, level, q.s.ul, q.s.v, C, f);
+    q.off[k] = q.s.image * L.image_elems[level];
+    const T* img = L.data[level] + q.off[k];
+    __builtin_prefetch(img + f.r0 + f.c0);
+    __builtin_prefetch(img + f.r0 + f.c1 + (C - 1));
+    __builtin_prefetch(img + f.r1 + f.c0);
+    __builtin_prefetch(img + f.r1 + f.c1 + (C - 1));
+  }
 }
 
 template <typename T, typename R, int C, bool Wrap>
@@ -411,35 +446,39 @@ void forward_fast(const TextureParams<T>& p, bool mips) {
   const FastLevels<T> L = fast_levels(p, C, mips);
   const FastSetup<T, R> setup(p, L, mips);
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
+    FastPlan<R> plan[kChunk];
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height);
-      for (int x = 0; x < p.width; ++x) {
-        const std::int64_t pix = row * p.width + x;
-        FastSample<R> s;
-        const FastStatus status = setup(pix, view, s);
-        if (status == kFastGeneral) {
-          forward_pixel<T, C>(sampler, C, view, pix);
-          continue;
-        }
-        R acc[C] = {};
-        if (status == kFastSample) {
-          for (int k = 0; k < s.count; ++k) {
-            const int level = s.level[k];
-            const FastFootprint<R> f = fast_footprint<Wrap>(L, level, s.ul, s.v, C);
-            const T* img = L.data[level] + s.image * L.image_elems[level];
-            const T* t00 = img + f.r0 + f.c0;
-            const T* t10 = img + f.r0 + f.c1;
-            const T* t01 = img + f.r1 + f.c0;
-            const T* t11 = img + f.r1 + f.c1;
-            const R lw = s.lw[k];
-            const R wy0 = lw * (R(1) - f.fy), wy1 = lw * f.fy;
-            const R w00 = (R(1) - f.fx) * wy0, w10 = f.fx * wy0, w01 = (R(1) - f.fx) * wy1, w11 = f.fx * wy1;
-            for (int c = 0; c < C; ++c)
-              acc[c] += (w00 * R(t00[c]) + w10 * R(t10[c])) + (w01 * R(t01[c]) + w11 * R(t11[c]));
+      for (int x0 = 0; x0 < p.width; x0 += kChunk) {
+        const int n = std::min(kChunk, p.width - x0);
+        const std::int64_t pix0 = row * p.width + x0;
+        for (int i = 0; i < n; ++i) plan_pixel<T, R, C, Wrap>(setup, L, pix0 + i, view, plan[i]);
+        for (int i = 0; i < n; ++i) {
+          const FastPlan<R>& q = plan[i];
+          const std::int64_t pix = pix0 + i;
+          if (q.status == kFastGeneral) {
+            forward_pixel<T, C>(sampler, C, view, pix);
+            continue;
           }
+          R acc[C] = {};
+          if (q.status == kFastSample) {
+            for (int k = 0; k < q.s.count; ++k) {
+              const FastFootprint<R>& f = q.f[k];
+              const T* img = L.data[q.s.level[k]] + q.off[k];
+              const T* t00 = img + f.r0 + f.c0;
+              const T* t10 = img + f.r0 + f.c1;
+              const T* t01 = img + f.r1 + f.c0;
+              const T* t11 = img + f.r1 + f.c1;
+              const R lw = q.s.lw[k];
+              const R wy0 = lw * (R(1) - f.fy), wy1 = lw * f.fy;
+              const R w00 = (R(1) - f.fx) * wy0, w10 = f.fx * wy0, w01 = (R(1) - f.fx) * wy1, w11 = f.fx * wy1;
+              for (int c = 0; c < C; ++c)
+                acc[c] += (w00 * R(t00[c]) + w10 * R(t10[c])) + (w01 * R(t01[c]) + w11 * R(t11[c]));
+            }
+          }
+          T* out = p.out + pix * C;
+          for (int c = 0; c < C; ++c) out[c] = T(acc[c]);
         }
-        T* out = p.out + pix * C;
-        for (int c = 0; c < C; ++c) out[c] = T(acc[c]);
       }
     }
   });
@@ -642,37 +681,58 @@ void backward_fast(const TextureParams<T>& p, const Sampler<T>& sampler, const R
   const FastSetup<T, R> setup(p, L, mips);
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
     GradPyramid<T>& gp = pyramids[static_cast<std::size_t>(slot)];
+    FastPlan<R> plan[kChunk];
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height);
-      for (int x = 0; x < p.width; ++x) {
-        const std::int64_t pix = row * p.width + x;
-        R g[C];
+      for (int x0 = 0; x0 < p.width; x0 += kChunk) {
+       const int n = std::min(kChunk, p.width - x0);
+       const std::int64_t pix0 = row * p.width + x0;
+       for (int i = 0; i < n; ++i) {
+        const std::int64_t pix = pix0 + i;
+        FastPlan<R>& q = plan[i];
         bool any = false;
-        for (int c = 0; c < C; ++c) {
-          g[c] = R(p.grad_out[pix * C + c]);
-          any = any || g[c] != R(0);
+        for (int c = 0; c < C; ++c) any = any || p.grad_out[pix * C + c] != T(0);
+        if (!any) {
+          q.status = kFastZero;
+          continue;
         }
-        FastSample<R> s;
-        const FastStatus status = any ? setup(pix, view, s) : kFastZero;
-        if (status == kFastGeneral) {
+        plan_pixel<T, R, C, Wrap>(setup, L, pix, view, q);
+        if (q.status != kFastSample) continue;
+        for (int k = 0; k < q.s.count; ++k) {
+          // The footprint's rows of this slot's gradient level image, zeroed on first touch.
+          const int level = q.s.level[k];
+          const FastFootprint<R>& f = q.f[k];
+          const std::int64_t first_row = q.s.image * rl.image_rows[level];
+          gp.touch(rl, level, first_row + f.y0);
+          gp.touch(rl, level, first_row + f.y1);
+          T* gimg = gp.level[level] + q.off[k];
+          __builtin_prefetch(gimg + f.r0 + f.c0, 1);
+          __builtin_prefetch(gimg + f.r0 + f.c1 + (C - 1), 1);
+          __builtin_prefetch(gimg + f.r1 + f.c0, 1);
+          __builtin_prefetch(gimg + f.r1 + f.c1 + (C - 1), 1);
+        }
+       }
+       for (int i = 0; i < n; ++i) {
+        const FastPlan<R>& q = plan[i];
+        const FastSample<R>& s = q.s;
+        const std::int64_t pix = pix0 + i;
+        if (q.status == kFastGeneral) {
           backward_pixel<T, C>(sampler, C, rl, gp, view, pix);
           continue;
         }
         R gu = 0, gv = 0, level_dot[2] = {0, 0};
-        if (status == kFastSample) {
+        if (q.status == kFastSample) {
+          R g[C];
+          for (int c = 0; c < C; ++c) g[c] = R(p.grad_out[pix * C + c]);
           for (int k = 0; k < s.count; ++k) {
             const int level = s.level[k];
-            const FastFootprint<R> f = fast_footprint<Wrap>(L, level, s.ul, s.v, C);
-            const T* img = L.data[level] + s.image * L.image_elems[level];
+            const FastFootprint<R>& f = q.f[k];
+            const T* img = L.data[level] + q.off[k];
             const T* t00 = img + f.r0 + f.c0;
             const T* t10 = img + f.r0 + f.c1;
             const T* t01 = img + f.r1 + f.c0;
             const T* t11 = img + f.r1 + f.c1;
-            // The footprint's rows of this slot's gradient level image, zeroed on first touch.
-            const std::int64_t first_row = s.image * rl.image_rows[level];
-            gp.touch(rl, level, first_row + f.y0);
-            gp.touch(rl, level, first_row + f.y1);
-            T* gimg = gp.row(rl, level, first_row);
+            T* gimg = gp.level[level] + q.off[k];
             T* g00 = gimg + f.r0 + f.c0;
             T* g10 = gimg + f.r0 + f.c1;
             T* g01 = gimg + f.r1 + f.c0;
@@ -704,18 +764,19 @@ void backward_fast(const TextureParams<T>& p, const Sampler<T>& sampler, const R
           p.grad_uv[pix * 2 + 1] = T(gv);
         }
         R g_lod = 0;
-        if (s.lod_active) g_lod = level_dot[1] - level_dot[0];
+        const bool lod_active = q.status == kFastSample && s.lod_active;
+        if (lod_active) g_lod = level_dot[1] - level_dot[0];
         if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(g_lod);
         if (p.grad_uv_da) {
           T* gd = p.grad_uv_da + pix * 4;
-          if (s.lod_active && p.uv_da) {
+          if (lod_active && p.uv_da) {
             // lod = log2(lambda) / 2 with lambda the largest eigenvalue of J^T J (s.lambda > 0).
             const R a = s.dx0 * s.dx0 + s.dx1 * s.dx1;
             const R c = s.dy0 * s.dy0 + s.dy1 * s.dy1;
             const R b = s.dx0 * s.dy0 + s.dx1 * s.dy1;
             const R r = std::sqrt(R(0.25) * (a - c) * (a - c) + b * b);
-            const R q = r > R(0) ? R(0.25) * (a - c) / r : R(0);
-            const R dla = R(0.5) + q, dlc = R(0.5) - q;
+            const R h = r > R(0) ? R(0.25) * (a - c) / r : R(0);
+            const R dla = R(0.5) + h, dlc = R(0.5) - h;
             const R dlb = r > R(0) ? b / r : R(0);
             const R G = g_lod * R(0.5 / kLn2) / s.lambda;
             gd[0] = T(G * (dla * 2 * s.dx0 + dlb * s.dy0) * R(p.tex_width));
@@ -726,6 +787,7 @@ void backward_fast(const TextureParams<T>& p, const Sampler<T>& sampler, const R
             gd[0] = gd[1] = gd[2] = gd[3] = T(0);
           }
         }
+       }
       }
     }
   });
