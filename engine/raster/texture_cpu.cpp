@@ -286,6 +286,24 @@ template <typename R>
   return i - (x < R(i) ? 1 : 0);
 }
 
+/// log2 of a positive normal float to about 1e-7: exponent and mantissa m in [sqrt(1/2), sqrt(2)),
+/// log2(m) = 2 atanh(s) / ln 2 with s = (m - 1) / (m + 1), |s| < 0.172, to the s^7 term (the
+/// next is below 5e-8). Doubles use std::log2.
+inline float fast_log2(float x) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  // Mantissa bits above sqrt(2)'s move to the next exponent.
+  const std::uint32_t shifted = bits + (0x3f800000u - 0x3f3504f3u);
+  const int e = static_cast<int>(shifted >> 23) - 127;
+  const std::uint32_t mbits = (shifted & 0x007fffffu) + 0x3f3504f3u;
+  float m;
+  std::memcpy(&m, &mbits, sizeof m);
+  const float s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
+  const float series = s * (2.0f + s2 * (2.0f / 3 + s2 * (2.0f / 5 + s2 * (2.0f / 7))));
+  return float(e) + series * 1.44269504088896340736f;
+}
+inline double fast_log2(double x) { return std::log2(x); }
+
 template <typename T, typename R>
 struct FastSetup {
   const TextureParams<T>& p;
@@ -332,7 +350,7 @@ struct FastSetup {
       if (s.lambda == R(0) && !p.lod_bias) return kFastSample;  // zero derivatives: level 0
       // Underflow, overflow and NaN (rare): the general path, in double precision.
       if (!(s.lambda > R(1e-30)) || !(s.lambda < R(1e30))) return kFastGeneral;
-      lod = R(0.5) * std::log2(s.lambda);
+      lod = R(0.5) * fast_log2(s.lambda);
     }
     if (p.lod_bias) {
       lod += R(p.lod_bias[pix]);
@@ -368,6 +386,14 @@ struct FastFootprint {
   R fx, fy;
 };
 
+/// i modulo n in 0..n-1, without a division for i in -1..n-1 (the taps of the wrapped edge).
+[[gnu::always_inline]] inline int wrap_index(int i, int n) {
+  if (static_cast<unsigned>(i) < static_cast<unsigned>(n)) return i;
+  if (i == -1) return n - 1;
+  const int r = i % n;
+  return r < 0 ? r + n : r;
+}
+
 template <bool Wrap, typename T, typename R>
 [[gnu::always_inline]] inline void fast_footprint(const FastLevels<T>& L, int level, R ul, R v, int C,
                                                   FastFootprint<R>& f) {
@@ -378,22 +404,10 @@ template <bool Wrap, typename T, typename R>
   f.fy = y - R(yi);
   int x0, x1, y0, y1;
   if (Wrap) {
-    if (static_cast<unsigned>(xi) < static_cast<unsigned>(w - 1)) {
-      x0 = xi;
-      x1 = xi + 1;
-    } else {
-      x0 = xi % w;
-      if (x0 < 0) x0 += w;
-      x1 = x0 + 1 == w ? 0 : x0 + 1;
-    }
-    if (static_cast<unsigned>(yi) < static_cast<unsigned>(h - 1)) {
-      y0 = yi;
-      y1 = yi + 1;
-    } else {
-      y0 = yi % h;
-      if (y0 < 0) y0 += h;
-      y1 = y0 + 1 == h ? 0 : y0 + 1;
-    }
+    x0 = wrap_index(xi, w);
+    x1 = x0 + 1 == w ? 0 : x0 + 1;
+    y0 = wrap_index(yi, h);
+    y1 = y0 + 1 == h ? 0 : y0 + 1;
   } else {
     x0 = std::min(std::max(xi, 0), w - 1);
     x1 = std::min(std::max(xi + 1, 0), w - 1);
