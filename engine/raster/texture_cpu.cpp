@@ -2,10 +2,12 @@
 // with gradients to texels (per-worker scatter buffers, then down the pyramid), to uvs and to the
 // uv derivatives that choose the mip level.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <vector>
 
 #include "engine/raster/channel_dispatch.h"
@@ -422,70 +424,258 @@ template <bool Wrap, typename T, typename R>
   f.c1 = std::ptrdiff_t(x1) * C;
 }
 
-/// A pixel planned on the fast path: its sample and the footprints of its levels, with the
-/// element offset of each footprint's first tap in the level buffers (texture and gradient).
-template <typename R>
-struct FastPlan {
-  FastStatus status;
-  FastSample<R> s;
-  FastFootprint<R> f[2];
-  std::ptrdiff_t off[2];
-};
-
 /// Pixels are planned in chunks, their texels prefetched, then sampled: the texel loads (mostly
-/// cache misses on a large texture) of a whole chunk are in flight at once.
+/// cache misses on a large texture) of a whole chunk are in flight at once. The plan is a
+/// structure of arrays, so that its arithmetic vectorises over pixels (plan_chunk_simd).
 constexpr int kChunk = 32;
 
-template <typename T, typename R, int C, bool Wrap>
-[[gnu::always_inline]] inline void plan_pixel(const FastSetup<T, R>& setup, const FastLevels<T>& L, std::int64_t pix,
-                                              int view, FastPlan<R>& q) {
-  q.status = setup(pix, view, q.s);
-  if (q.status != kFastSample) return;
-  for (int k = 0; k < q.s.count; ++k) {
-    const int level = q.s.level[k];
-    FastFootprint<R>& f = q.f[k];
-    fast_footprint<Wrap>(L, level, q.s.ul, q.s.v, C, f);
-    q.off[k] = q.s.image * L.image_elems[level];
-    const T* img = L.data[level] + q.off[k];
-    __builtin_prefetch(img + f.r0 + f.c0);
-    __builtin_prefetch(img + f.r0 + f.c1 + (C - 1));
-    __builtin_prefetch(img + f.r1 + f.c0);
-    __builtin_prefetch(img + f.r1 + f.c1 + (C - 1));
-  }
+template <typename R>
+struct ChunkPlan {
+  int status[kChunk];  // FastStatus
+  int image[kChunk];   // view * tiles + tile
+  int count[kChunk];   // levels sampled (1 or 2)
+  int lod_active[kChunk];
+  // Integers as wide as R, for the vector pass of plan_chunk_simd.
+  using IR = std::conditional_t<sizeof(R) == 4, std::int32_t, std::int64_t>;
+  IR level[2][kChunk];
+  R lw[2][kChunk];
+  R fx[2][kChunk], fy[2][kChunk];
+  IR x0[2][kChunk], x1[2][kChunk], y0[2][kChunk], y1[2][kChunk];
+  R gda[4][kChunk];  // backward: d(lod)/d(uv_da) of lod_active pixels with uv derivatives
+  // From finish_plan: element offset of tap 00 in the level buffer, and of taps 10 and 01 from it.
+  std::ptrdiff_t off[2][kChunk], dx[2][kChunk], dy[2][kChunk];
+  // Scratch of plan_chunk_simd.
+  R ul[kChunk], v[kChunk];
+};
+
+/// d(lod)/d(uv_da) for lod = log2(lambda) / 2, lambda the largest eigenvalue of J^T J
+/// (lambda > 0), J the texel-space Jacobian (dx0 dy0; dx1 dy1).
+template <typename R>
+[[gnu::always_inline]] inline void lod_gradient(R dx0, R dx1, R dy0, R dy1, R lambda, R tex_w, R tex_h, R* g0, R* g1,
+                                                R* g2, R* g3) {
+  const R a = dx0 * dx0 + dx1 * dx1;
+  const R c = dy0 * dy0 + dy1 * dy1;
+  const R b = dx0 * dy0 + dx1 * dy1;
+  const R r = std::sqrt(R(0.25) * (a - c) * (a - c) + b * b);
+  const R rs = r > R(0) ? r : R(1);
+  const R h = r > R(0) ? R(0.25) * (a - c) / rs : R(0);
+  const R dla = R(0.5) + h, dlc = R(0.5) - h;
+  const R dlb = r > R(0) ? b / rs : R(0);
+  const R G = R(0.5 / kLn2) / lambda;
+  *g0 = G * (dla * 2 * dx0 + dlb * dy0) * tex_w;
+  *g1 = G * (dlc * 2 * dy0 + dlb * dx0) * tex_w;
+  *g2 = G * (dla * 2 * dx1 + dlb * dy1) * tex_h;
+  *g3 = G * (dlc * 2 * dy1 + dlb * dx1) * tex_h;
 }
+
+/// The plan of one pixel through FastSetup (any pyramid, any filter of the fast path).
+template <typename T, typename R, bool Wrap, bool Grad>
+[[gnu::always_inline]] inline void plan_pixel(const FastSetup<T, R>& setup, const FastLevels<T>& L, std::int64_t pix,
+                                              int view, ChunkPlan<R>& q, int i) {
+  FastSample<R> s;
+  const FastStatus status = setup(pix, view, s);
+  q.status[i] = status;
+  if (status != kFastSample) return;
+  q.image[i] = static_cast<int>(s.image);
+  q.count[i] = s.count;
+  q.lod_active[i] = s.lod_active;
+  for (int k = 0; k < s.count; ++k) {
+    FastFootprint<R> f;
+    fast_footprint<Wrap>(L, s.level[k], s.ul, s.v, 1, f);
+    q.level[k][i] = s.level[k];
+    q.lw[k][i] = s.lw[k];
+    q.fx[k][i] = f.fx;
+    q.fy[k][i] = f.fy;
+    q.x0[k][i] = static_cast<int>(f.c0);
+    q.x1[k][i] = static_cast<int>(f.c1);
+    q.y0[k][i] = f.y0;
+    q.y1[k][i] = f.y1;
+  }
+  if (Grad && s.lod_active && setup.p.uv_da)
+    lod_gradient(s.dx0, s.dx1, s.dy0, s.dy1, s.lambda, setup.tex_w, setup.tex_h, &q.gda[0][i], &q.gda[1][i],
+                 &q.gda[2][i], &q.gda[3][i]);
+}
+
+/// GCC/Clang vector extensions: four floats or two doubles (SSE2 on x86-64), with the integers of
+/// the same width.
+template <typename R>
+struct Vec;
+template <>
+struct Vec<float> {
+  typedef float V __attribute__((vector_size(16)));
+  typedef std::int32_t I __attribute__((vector_size(16)));
+  static constexpr int kLanes = 4, kMantissa = 23, kBias = 127;
+};
+template <>
+struct Vec<double> {
+  typedef double V __attribute__((vector_size(16)));
+  typedef std::int64_t I __attribute__((vector_size(16)));
+  static constexpr int kLanes = 2, kMantissa = 52, kBias = 1023;
+};
+
+/// floor for lanes below 2^22 in magnitude (SSE2 has no rounding instruction).
+template <typename R>
+[[gnu::always_inline]] inline typename Vec<R>::V floor_vec(typename Vec<R>::V x) {
+  using V = typename Vec<R>::V;
+  using I = typename Vec<R>::I;
+  const V t = __builtin_convertvector(__builtin_convertvector(x, I), V);
+  return x < t ? t - R(1) : t;
+}
+
+/// The plan of pixels pix0 .. pix0 + n - 1 on a power-of-two texture (level l is
+/// max(1, W >> l) x max(1, H >> l)): the samples pixel by pixel through FastSetup, then the
+/// footprints on their levels several pixels at a time. Same values as plan_pixel.
+template <typename T, typename R, bool Wrap, bool Grad>
+void plan_chunk_simd(const FastSetup<T, R>& setup, std::int64_t pix0, int n, int view, ChunkPlan<R>& q) {
+  for (int i = 0; i < n; ++i) {
+    FastSample<R> s;
+    const FastStatus status = setup(pix0 + i, view, s);
+    q.status[i] = status;
+    if (status != kFastSample) {
+      // Plain values for the vector pass below.
+      q.ul[i] = q.v[i] = R(0);
+      q.level[0][i] = q.level[1][i] = 0;
+      continue;
+    }
+    q.image[i] = static_cast<int>(s.image);
+    q.count[i] = s.count;
+    q.lod_active[i] = s.lod_active;
+    q.ul[i] = s.ul;
+    q.v[i] = s.v;
+    q.level[0][i] = s.level[0];
+    q.level[1][i] = s.count == 2 ? s.level[1] : s.level[0];
+    q.lw[0][i] = s.lw[0];
+    q.lw[1][i] = s.lw[1];
+    if (Grad && s.lod_active && setup.p.uv_da)
+      lod_gradient(s.dx0, s.dx1, s.dy0, s.dy1, s.lambda, setup.tex_w, setup.tex_h, &q.gda[0][i], &q.gda[1][i],
+                   &q.gda[2][i], &q.gda[3][i]);
+  }
+  using V = typename Vec<R>::V;
+  using I = typename Vec<R>::I;
+  constexpr int N = Vec<R>::kLanes;
+  // Lanes past n hold plain values from earlier chunks (q starts zeroed).
+  const int lanes = (n + N - 1) / N * N;
+  const V one = V{} + R(1), zero = V{}, half = V{} + R(0.5);
+  const V w0 = V{} + R(setup.L.w[0]), h0 = V{} + R(setup.L.h[0]);
+  for (int k = 0; k < (setup.mips ? 2 : 1); ++k)
+    for (int i = 0; i < lanes; i += N) {
+      V ul, v;
+      I level;
+      std::memcpy(&ul, q.ul + i, sizeof ul);
+      std::memcpy(&v, q.v + i, sizeof v);
+      std::memcpy(&level, q.level[k] + i, sizeof level);
+      const V scale = reinterpret_cast<V>((I{} + Vec<R>::kBias - level) << Vec<R>::kMantissa);  // 2^-level
+      V wl = w0 * scale, hl = h0 * scale;
+      wl = wl > one ? wl : one;
+      hl = hl > one ? hl : one;
+      const V x = ul * wl - half, y = (one - v) * hl - half;
+      const V xf = floor_vec<R>(x), yf = floor_vec<R>(y);
+      const V fx = x - xf, fy = y - yf;
+      V xa, xb, ya, yb;
+      if constexpr (Wrap) {
+        // Exact: wl and 1 / wl are powers of two and |xf| < 2^22.
+        xa = xf - wl * floor_vec<R>(xf * (one / wl));
+        ya = yf - hl * floor_vec<R>(yf * (one / hl));
+        xb = xa + one;
+        xb = xb == wl ? zero : xb;
+        yb = ya + one;
+        yb = yb == hl ? zero : yb;
+      } else {
+        const V wm = wl - one, hm = hl - one;
+        xa = xf < zero ? zero : xf;
+        xa = xa > wm ? wm : xa;
+        xb = xf + one;
+        xb = xb < zero ? zero : xb;
+        xb = xb > wm ? wm : xb;
+        ya = yf < zero ? zero : yf;
+        ya = ya > hm ? hm : ya;
+        yb = yf + one;
+        yb = yb < zero ? zero : yb;
+        yb = yb > hm ? hm : yb;
+      }
+      const I ixa = __builtin_convertvector(xa, I), ixb = __builtin_convertvector(xb, I);
+      const I iya = __builtin_convertvector(ya, I), iyb = __builtin_convertvector(yb, I);
+      std::memcpy(q.fx[k] + i, &fx, sizeof fx);
+      std::memcpy(q.fy[k] + i, &fy, sizeof fy);
+      std::memcpy(q.x0[k] + i, &ixa, sizeof ixa);
+      std::memcpy(q.x1[k] + i, &ixb, sizeof ixb);
+      std::memcpy(q.y0[k] + i, &iya, sizeof iya);
+      std::memcpy(q.y1[k] + i, &iyb, sizeof iyb);
+    }
+}
+
+/// Plans pixels pix0 .. pix0 + n - 1 of one image row (vectorised where the texture allows),
+/// then the element offsets of their taps, prefetching the texels.
+template <typename T, typename R, int C, bool Wrap, bool Grad>
+struct ChunkPlanner {
+  const FastSetup<T, R>& setup;
+  const FastLevels<T>& L;
+  bool simd;  // power-of-two texture, bilinear or trilinear
+
+  static bool simd_applies(const FastLevels<T>& L) {
+    const int w0 = L.w[0], h0 = L.h[0];
+    if ((w0 & (w0 - 1)) != 0 || (h0 & (h0 - 1)) != 0) return false;
+    for (int l = 0; l < L.levels; ++l)
+      if (L.w[l] != std::max(1, w0 >> l) || L.h[l] != std::max(1, h0 >> l)) return false;
+    return true;
+  }
+
+  [[gnu::always_inline]] void plan(std::int64_t pix0, int n, int view, ChunkPlan<R>& q) const {
+    if (simd)
+      plan_chunk_simd<T, R, Wrap, Grad>(setup, pix0, n, view, q);
+    else
+      for (int i = 0; i < n; ++i) plan_pixel<T, R, Wrap, Grad>(setup, L, pix0 + i, view, q, i);
+    for (int i = 0; i < n; ++i) {
+      if (q.status[i] != kFastSample) continue;
+      for (int k = 0; k < q.count[i]; ++k) {
+        const int level = q.level[k][i];
+        const std::ptrdiff_t rs = L.row_elems[level];
+        const std::ptrdiff_t r0 = q.y0[k][i] * rs, c0 = std::ptrdiff_t(q.x0[k][i]) * C;
+        const std::ptrdiff_t off = q.image[i] * L.image_elems[level] + r0 + c0;
+        const std::ptrdiff_t dx = std::ptrdiff_t(q.x1[k][i]) * C - c0, dy = q.y1[k][i] * rs - r0;
+        q.off[k][i] = off;
+        q.dx[k][i] = dx;
+        q.dy[k][i] = dy;
+        const T* t = L.data[level] + off;
+        __builtin_prefetch(t);
+        __builtin_prefetch(t + dx + (C - 1));
+        __builtin_prefetch(t + dy);
+        __builtin_prefetch(t + dy + dx + (C - 1));
+      }
+    }
+  }
+};
 
 template <typename T, typename R, int C, bool Wrap>
 void forward_fast(const TextureParams<T>& p, bool mips) {
   Sampler<T> sampler{p, p.tex_view_stride == 0 ? 1 : p.views, std::int64_t(p.tex_height) * p.tex_width * C};
   const FastLevels<T> L = fast_levels(p, C, mips);
   const FastSetup<T, R> setup(p, L, mips);
+  const ChunkPlanner<T, R, C, Wrap, false> planner{setup, L, ChunkPlanner<T, R, C, Wrap, false>::simd_applies(L)};
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
-    FastPlan<R> plan[kChunk];
+    ChunkPlan<R> q{};
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height);
       for (int x0 = 0; x0 < p.width; x0 += kChunk) {
         const int n = std::min(kChunk, p.width - x0);
         const std::int64_t pix0 = row * p.width + x0;
-        for (int i = 0; i < n; ++i) plan_pixel<T, R, C, Wrap>(setup, L, pix0 + i, view, plan[i]);
+        planner.plan(pix0, n, view, q);
         for (int i = 0; i < n; ++i) {
-          const FastPlan<R>& q = plan[i];
           const std::int64_t pix = pix0 + i;
-          if (q.status == kFastGeneral) {
+          if (q.status[i] == kFastGeneral) {
             forward_pixel<T, C>(sampler, C, view, pix);
             continue;
           }
           R acc[C] = {};
-          if (q.status == kFastSample) {
-            for (int k = 0; k < q.s.count; ++k) {
-              const FastFootprint<R>& f = q.f[k];
-              const T* img = L.data[q.s.level[k]] + q.off[k];
-              const T* t00 = img + f.r0 + f.c0;
-              const T* t10 = img + f.r0 + f.c1;
-              const T* t01 = img + f.r1 + f.c0;
-              const T* t11 = img + f.r1 + f.c1;
-              const R lw = q.s.lw[k];
-              const R wy0 = lw * (R(1) - f.fy), wy1 = lw * f.fy;
-              const R w00 = (R(1) - f.fx) * wy0, w10 = f.fx * wy0, w01 = (R(1) - f.fx) * wy1, w11 = f.fx * wy1;
+          if (q.status[i] == kFastSample) {
+            for (int k = 0; k < q.count[i]; ++k) {
+              const T* t00 = L.data[q.level[k][i]] + q.off[k][i];
+              const T* t10 = t00 + q.dx[k][i];
+              const T* t01 = t00 + q.dy[k][i];
+              const T* t11 = t01 + q.dx[k][i];
+              const R lw = q.lw[k][i], fx = q.fx[k][i], fy = q.fy[k][i];
+              const R wy0 = lw * (R(1) - fy), wy1 = lw * fy;
+              const R w00 = (R(1) - fx) * wy0, w10 = fx * wy0, w01 = (R(1) - fx) * wy1, w11 = fx * wy1;
               for (int c = 0; c < C; ++c)
                 acc[c] += (w00 * R(t00[c]) + w10 * R(t10[c])) + (w01 * R(t01[c]) + w11 * R(t11[c]));
             }
@@ -693,115 +883,94 @@ void backward_fast(const TextureParams<T>& p, const Sampler<T>& sampler, const R
                    std::vector<GradPyramid<T>>& pyramids, bool mips) {
   const FastLevels<T> L = fast_levels(p, C, mips);
   const FastSetup<T, R> setup(p, L, mips);
+  const ChunkPlanner<T, R, C, Wrap, true> planner{setup, L, ChunkPlanner<T, R, C, Wrap, true>::simd_applies(L)};
   cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
     GradPyramid<T>& gp = pyramids[static_cast<std::size_t>(slot)];
-    FastPlan<R> plan[kChunk];
+    ChunkPlan<R> q{};
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height);
       for (int x0 = 0; x0 < p.width; x0 += kChunk) {
-       const int n = std::min(kChunk, p.width - x0);
-       const std::int64_t pix0 = row * p.width + x0;
-       for (int i = 0; i < n; ++i) {
-        const std::int64_t pix = pix0 + i;
-        FastPlan<R>& q = plan[i];
-        bool any = false;
-        for (int c = 0; c < C; ++c) any = any || p.grad_out[pix * C + c] != T(0);
-        if (!any) {
-          q.status = kFastZero;
-          continue;
+        const int n = std::min(kChunk, p.width - x0);
+        const std::int64_t pix0 = row * p.width + x0;
+        planner.plan(pix0, n, view, q);
+        for (int i = 0; i < n; ++i) {
+          if (q.status[i] != kFastSample) continue;
+          const std::int64_t pix = pix0 + i;
+          bool any = false;
+          for (int c = 0; c < C; ++c) any = any || p.grad_out[pix * C + c] != T(0);
+          if (!any) {
+            q.status[i] = kFastZero;
+            continue;
+          }
+          for (int k = 0; k < q.count[i]; ++k) {
+            // The footprint's rows of this slot's gradient level image, zeroed on first touch.
+            const int level = q.level[k][i];
+            const std::int64_t first_row = std::int64_t(q.image[i]) * rl.image_rows[level];
+            gp.touch(rl, level, first_row + q.y0[k][i]);
+            gp.touch(rl, level, first_row + q.y1[k][i]);
+            T* g00 = gp.level[level] + q.off[k][i];
+            __builtin_prefetch(g00, 1);
+            __builtin_prefetch(g00 + q.dx[k][i] + (C - 1), 1);
+            __builtin_prefetch(g00 + q.dy[k][i], 1);
+            __builtin_prefetch(g00 + q.dy[k][i] + q.dx[k][i] + (C - 1), 1);
+          }
         }
-        plan_pixel<T, R, C, Wrap>(setup, L, pix, view, q);
-        if (q.status != kFastSample) continue;
-        for (int k = 0; k < q.s.count; ++k) {
-          // The footprint's rows of this slot's gradient level image, zeroed on first touch.
-          const int level = q.s.level[k];
-          const FastFootprint<R>& f = q.f[k];
-          const std::int64_t first_row = q.s.image * rl.image_rows[level];
-          gp.touch(rl, level, first_row + f.y0);
-          gp.touch(rl, level, first_row + f.y1);
-          T* gimg = gp.level[level] + q.off[k];
-          __builtin_prefetch(gimg + f.r0 + f.c0, 1);
-          __builtin_prefetch(gimg + f.r0 + f.c1 + (C - 1), 1);
-          __builtin_prefetch(gimg + f.r1 + f.c0, 1);
-          __builtin_prefetch(gimg + f.r1 + f.c1 + (C - 1), 1);
-        }
-       }
-       for (int i = 0; i < n; ++i) {
-        const FastPlan<R>& q = plan[i];
-        const FastSample<R>& s = q.s;
-        const std::int64_t pix = pix0 + i;
-        if (q.status == kFastGeneral) {
-          backward_pixel<T, C>(sampler, C, rl, gp, view, pix);
-          continue;
-        }
-        R gu = 0, gv = 0, level_dot[2] = {0, 0};
-        if (q.status == kFastSample) {
-          R g[C];
-          for (int c = 0; c < C; ++c) g[c] = R(p.grad_out[pix * C + c]);
-          for (int k = 0; k < s.count; ++k) {
-            const int level = s.level[k];
-            const FastFootprint<R>& f = q.f[k];
-            const T* img = L.data[level] + q.off[k];
-            const T* t00 = img + f.r0 + f.c0;
-            const T* t10 = img + f.r0 + f.c1;
-            const T* t01 = img + f.r1 + f.c0;
-            const T* t11 = img + f.r1 + f.c1;
-            T* gimg = gp.level[level] + q.off[k];
-            T* g00 = gimg + f.r0 + f.c0;
-            T* g10 = gimg + f.r0 + f.c1;
-            T* g01 = gimg + f.r1 + f.c0;
-            T* g11 = gimg + f.r1 + f.c1;
-            const R lw = s.lw[k];
-            const R fx = f.fx, fy = f.fy;
-            const R wy0 = lw * (R(1) - fy), wy1 = lw * fy;
-            const R w00 = (R(1) - fx) * wy0, w10 = fx * wy0, w01 = (R(1) - fx) * wy1, w11 = fx * wy1;
-            R dfx = 0, dfy = 0, dot = 0;
-            for (int c = 0; c < C; ++c) {
-              const R a = R(t00[c]), b = R(t10[c]), d = R(t01[c]), e = R(t11[c]);
-              const R top = a + fx * (b - a), bottom = d + fx * (e - d);
-              dfx += g[c] * ((R(1) - fy) * (b - a) + fy * (e - d));
-              dfy += g[c] * (bottom - top);
-              dot += g[c] * (top + fy * (bottom - top));
+        for (int i = 0; i < n; ++i) {
+          const std::int64_t pix = pix0 + i;
+          if (q.status[i] == kFastGeneral) {
+            backward_pixel<T, C>(sampler, C, rl, gp, view, pix);
+            continue;
+          }
+          R gu = 0, gv = 0, level_dot[2] = {0, 0};
+          const bool sample = q.status[i] == kFastSample;
+          if (sample) {
+            R g[C];
+            for (int c = 0; c < C; ++c) g[c] = R(p.grad_out[pix * C + c]);
+            for (int k = 0; k < q.count[i]; ++k) {
+              const int level = q.level[k][i];
+              const std::ptrdiff_t dx = q.dx[k][i], dy = q.dy[k][i];
+              const T* t00 = L.data[level] + q.off[k][i];
+              const T* t10 = t00 + dx;
+              const T* t01 = t00 + dy;
+              const T* t11 = t01 + dx;
+              T* g00 = gp.level[level] + q.off[k][i];
+              T* g10 = g00 + dx;
+              T* g01 = g00 + dy;
+              T* g11 = g01 + dx;
+              const R lw = q.lw[k][i], fx = q.fx[k][i], fy = q.fy[k][i];
+              const R wy0 = lw * (R(1) - fy), wy1 = lw * fy;
+              const R w00 = (R(1) - fx) * wy0, w10 = fx * wy0, w01 = (R(1) - fx) * wy1, w11 = fx * wy1;
+              R dfx = 0, dfy = 0, dot = 0;
+              for (int c = 0; c < C; ++c) {
+                const R a = R(t00[c]), b = R(t10[c]), d = R(t01[c]), e = R(t11[c]);
+                const R top = a + fx * (b - a), bottom = d + fx * (e - d);
+                dfx += g[c] * ((R(1) - fy) * (b - a) + fy * (e - d));
+                dfy += g[c] * (bottom - top);
+                dot += g[c] * (top + fy * (bottom - top));
+              }
+              // Sequential adds: at a clamped edge two taps may be the same texel.
+              for (int c = 0; c < C; ++c) g00[c] += T(w00 * g[c]);
+              for (int c = 0; c < C; ++c) g10[c] += T(w10 * g[c]);
+              for (int c = 0; c < C; ++c) g01[c] += T(w01 * g[c]);
+              for (int c = 0; c < C; ++c) g11[c] += T(w11 * g[c]);
+              gu += lw * dfx * R(L.w[level]);
+              gv -= lw * dfy * R(L.h[level]);
+              level_dot[k] = dot;
             }
-            // Sequential adds: at a clamped edge two taps may be the same texel.
-            for (int c = 0; c < C; ++c) g00[c] += T(w00 * g[c]);
-            for (int c = 0; c < C; ++c) g10[c] += T(w10 * g[c]);
-            for (int c = 0; c < C; ++c) g01[c] += T(w01 * g[c]);
-            for (int c = 0; c < C; ++c) g11[c] += T(w11 * g[c]);
-            gu += lw * dfx * R(L.w[level]);
-            gv -= lw * dfy * R(L.h[level]);
-            level_dot[k] = dot;
+          }
+          if (p.grad_uv) {
+            p.grad_uv[pix * 2] = T(gu);
+            p.grad_uv[pix * 2 + 1] = T(gv);
+          }
+          const bool lod_active = sample && q.lod_active[i];
+          const R g_lod = lod_active ? level_dot[1] - level_dot[0] : R(0);
+          if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(g_lod);
+          if (p.grad_uv_da) {
+            T* gd = p.grad_uv_da + pix * 4;
+            const bool da = lod_active && p.uv_da;
+            for (int j = 0; j < 4; ++j) gd[j] = da ? T(g_lod * q.gda[j][i]) : T(0);
           }
         }
-        if (p.grad_uv) {
-          p.grad_uv[pix * 2] = T(gu);
-          p.grad_uv[pix * 2 + 1] = T(gv);
-        }
-        R g_lod = 0;
-        const bool lod_active = q.status == kFastSample && s.lod_active;
-        if (lod_active) g_lod = level_dot[1] - level_dot[0];
-        if (p.grad_lod_bias) p.grad_lod_bias[pix] = T(g_lod);
-        if (p.grad_uv_da) {
-          T* gd = p.grad_uv_da + pix * 4;
-          if (lod_active && p.uv_da) {
-            // lod = log2(lambda) / 2 with lambda the largest eigenvalue of J^T J (s.lambda > 0).
-            const R a = s.dx0 * s.dx0 + s.dx1 * s.dx1;
-            const R c = s.dy0 * s.dy0 + s.dy1 * s.dy1;
-            const R b = s.dx0 * s.dy0 + s.dx1 * s.dy1;
-            const R r = std::sqrt(R(0.25) * (a - c) * (a - c) + b * b);
-            const R h = r > R(0) ? R(0.25) * (a - c) / r : R(0);
-            const R dla = R(0.5) + h, dlc = R(0.5) - h;
-            const R dlb = r > R(0) ? b / r : R(0);
-            const R G = g_lod * R(0.5 / kLn2) / s.lambda;
-            gd[0] = T(G * (dla * 2 * s.dx0 + dlb * s.dy0) * R(p.tex_width));
-            gd[1] = T(G * (dlc * 2 * s.dy0 + dlb * s.dx0) * R(p.tex_width));
-            gd[2] = T(G * (dla * 2 * s.dx1 + dlb * s.dy1) * R(p.tex_height));
-            gd[3] = T(G * (dlc * 2 * s.dy1 + dlb * s.dx1) * R(p.tex_height));
-          } else {
-            gd[0] = gd[1] = gd[2] = gd[3] = T(0);
-          }
-        }
-       }
       }
     }
   });
