@@ -24,9 +24,9 @@ struct Inputs {
   at::Tensor tex, uv, uv_da;
 };
 
-Inputs make_inputs(const TextureCase& c, std::uint64_t seed) {
+Inputs make_inputs(const TextureCase& c, std::uint64_t seed, int TH = 8, int TW = 16) {
   at::Generator gen = at::detail::createCPUGenerator(seed);
-  const int views = 2, H = 6, W = 7, TH = 8, TW = 16;
+  const int views = 2, H = 6, W = 7;
   Inputs in;
   in.tex = at::rand({c.tex_views, c.tiles, TH, TW, 3}, gen, at::kDouble);
   const at::Tensor r = at::rand({views, H, W, 2}, gen, at::kDouble);
@@ -101,6 +101,43 @@ TEST_P(TextureCases, GradientsMatchFiniteDifferences) {
     check_gradient([&](const at::Tensor& x) { return loss(tex.detach(), uv.detach(), x); }, uv_da, uv_da.grad(), g,
                    c.name + " uv_da");
     EXPECT_GT(uv_da.grad().abs().sum().item<double>(), 0.0);
+  }
+}
+
+TEST_P(TextureCases, Float32MatchesFloat64) {
+  // float32 textures sample and differentiate in float arithmetic (a vectorised plan on
+  // power-of-two textures, a per-pixel one otherwise): outputs and all gradients agree with the
+  // float64 run of the same inputs.
+  const TextureCase& c = GetParam();
+  for (const auto& [th, tw] : {std::pair<int, int>{8, 16}, {10, 12}}) {
+    const Inputs in = make_inputs(c, 5, th, tw);
+    struct Run {
+      at::Tensor out, tex, uv, uv_da;
+    };
+    auto run = [&](at::ScalarType type, const at::Tensor& w) {
+      Run r;
+      const at::Tensor tex = in.tex.to(type).clone().requires_grad_(true);
+      const at::Tensor uv = in.uv.to(type).clone().requires_grad_(true);
+      const at::Tensor uv_da = in.uv_da.defined() ? in.uv_da.to(type).clone().requires_grad_(true) : at::Tensor();
+      r.out = texture(tex, uv, options_of(c, uv_da));
+      (r.out * (w.defined() ? w.to(type) : at::ones_like(r.out))).sum().backward();
+      r.tex = tex.grad().to(at::kDouble);
+      r.uv = uv.grad().to(at::kDouble);
+      if (uv_da.defined()) r.uv_da = uv_da.grad().to(at::kDouble);
+      r.out = r.out.detach().to(at::kDouble);
+      return r;
+    };
+    const at::Tensor w = loss_weights(texture(in.tex, in.uv, options_of(c, in.uv_da)), 6);
+    const Run d = run(at::kDouble, w), f = run(at::kFloat, w);
+    auto close = [&](const at::Tensor& a, const at::Tensor& b, double rel, const char* what) {
+      const double scale = b.abs().max().item<double>();
+      EXPECT_LE((a - b).abs().max().item<double>(), rel * scale + 1e-6)
+          << c.name << " " << th << "x" << tw << " " << what << " (largest " << scale << ")";
+    };
+    close(f.out, d.out, 1e-5, "out");
+    close(f.tex, d.tex, 1e-5, "tex");
+    close(f.uv, d.uv, 1e-4, "uv");
+    if (d.uv_da.defined()) close(f.uv_da, d.uv_da, 1e-3, "uv_da");
   }
 }
 
