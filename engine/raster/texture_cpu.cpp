@@ -10,6 +10,10 @@
 #include <type_traits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/raster/channel_dispatch.h"
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/texture_params.h"
@@ -431,12 +435,12 @@ constexpr int kChunk = 32;
 
 template <typename R>
 struct ChunkPlan {
-  int status[kChunk];  // FastStatus
-  int image[kChunk];   // view * tiles + tile
-  int count[kChunk];   // levels sampled (1 or 2)
-  int lod_active[kChunk];
-  // Integers as wide as R, for the vector pass of plan_chunk_simd.
+  // Integers as wide as R, for the vector passes of plan_chunk_simd.
   using IR = std::conditional_t<sizeof(R) == 4, std::int32_t, std::int64_t>;
+  IR status[kChunk];  // FastStatus
+  IR image[kChunk];   // view * tiles + tile
+  IR count[kChunk];   // levels sampled (1 or 2)
+  IR lod_active[kChunk];
   IR level[2][kChunk];
   R lw[2][kChunk];
   R fx[2][kChunk], fy[2][kChunk];
@@ -444,8 +448,8 @@ struct ChunkPlan {
   R gda[4][kChunk];  // backward: d(lod)/d(uv_da) of lod_active pixels with uv derivatives
   // From finish_plan: element offset of tap 00 in the level buffer, and of taps 10 and 01 from it.
   std::ptrdiff_t off[2][kChunk], dx[2][kChunk], dy[2][kChunk];
-  // Scratch of plan_chunk_simd.
-  R ul[kChunk], v[kChunk];
+  // Scratch of plan_chunk_simd: u and v, then the local u; uv derivatives; mip bias.
+  R ul[kChunk], v[kChunk], da[4][kChunk], bias[kChunk];
 };
 
 /// d(lod)/d(uv_da) for lod = log2(lambda) / 2, lambda the largest eigenvalue of J^T J
@@ -522,40 +526,156 @@ template <typename R>
   return x < t ? t - R(1) : t;
 }
 
+template <typename R>
+[[gnu::always_inline]] inline typename Vec<R>::V sqrt_vec(typename Vec<R>::V x) {
+#if defined(__SSE2__)
+  if constexpr (sizeof(R) == 4)
+    return reinterpret_cast<typename Vec<R>::V>(_mm_sqrt_ps(reinterpret_cast<__m128>(x)));
+  else
+    return reinterpret_cast<typename Vec<R>::V>(_mm_sqrt_pd(reinterpret_cast<__m128d>(x)));
+#else
+  for (int i = 0; i < Vec<R>::kLanes; ++i) x[i] = std::sqrt(x[i]);
+  return x;
+#endif
+}
+
+/// fast_log2 lane by lane: the float bit manipulation four at a time, std::log2 for doubles.
+template <typename R>
+[[gnu::always_inline]] inline typename Vec<R>::V log2_vec(typename Vec<R>::V x) {
+  using V = typename Vec<R>::V;
+  using I = typename Vec<R>::I;
+  if constexpr (sizeof(R) == 4) {
+    const I shifted = reinterpret_cast<I>(x) + (0x3f800000 - 0x3f3504f3);
+    const I e = (shifted >> 23) - 127;
+    const V m = reinterpret_cast<V>((shifted & 0x007fffff) + 0x3f3504f3);
+    const V s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
+    const V series = s * (2.0f + s2 * (2.0f / 3 + s2 * (2.0f / 5 + s2 * (2.0f / 7))));
+    return __builtin_convertvector(e, V) + series * 1.44269504088896340736f;
+  } else {
+    for (int i = 0; i < Vec<R>::kLanes; ++i) x[i] = std::log2(x[i]);
+    return x;
+  }
+}
+
 /// The plan of pixels pix0 .. pix0 + n - 1 on a power-of-two texture (level l is
 /// max(1, W >> l) x max(1, H >> l)): the samples pixel by pixel through FastSetup, then the
 /// footprints on their levels several pixels at a time. Same values as plan_pixel.
 template <typename T, typename R, bool Wrap, bool Grad>
 void plan_chunk_simd(const FastSetup<T, R>& setup, std::int64_t pix0, int n, int view, ChunkPlan<R>& q) {
-  for (int i = 0; i < n; ++i) {
-    FastSample<R> s;
-    const FastStatus status = setup(pix0 + i, view, s);
-    q.status[i] = status;
-    if (status != kFastSample) {
-      // Plain values for the vector pass below.
-      q.ul[i] = q.v[i] = R(0);
-      q.level[0][i] = q.level[1][i] = 0;
-      continue;
-    }
-    q.image[i] = static_cast<int>(s.image);
-    q.count[i] = s.count;
-    q.lod_active[i] = s.lod_active;
-    q.ul[i] = s.ul;
-    q.v[i] = s.v;
-    q.level[0][i] = s.level[0];
-    q.level[1][i] = s.count == 2 ? s.level[1] : s.level[0];
-    q.lw[0][i] = s.lw[0];
-    q.lw[1][i] = s.lw[1];
-    if (Grad && s.lod_active && setup.p.uv_da)
-      lod_gradient(s.dx0, s.dx1, s.dy0, s.dy1, s.lambda, setup.tex_w, setup.tex_h, &q.gda[0][i], &q.gda[1][i],
-                   &q.gda[2][i], &q.gda[3][i]);
-  }
   using V = typename Vec<R>::V;
   using I = typename Vec<R>::I;
   constexpr int N = Vec<R>::kLanes;
-  // Lanes past n hold plain values from earlier chunks (q starts zeroed).
   const int lanes = (n + N - 1) / N * N;
-  const V one = V{} + R(1), zero = V{}, half = V{} + R(0.5);
+  const TextureParams<T>& p = setup.p;
+  const bool has_da = p.uv_da != nullptr, has_bias = p.lod_bias != nullptr;
+  // The inputs in lanes (past n: zeros).
+  for (int i = 0; i < lanes; ++i) {
+    const bool in = i < n;
+    const std::int64_t pix = pix0 + (in ? i : 0);
+    q.ul[i] = in ? R(p.uv[2 * pix]) : R(0);
+    q.v[i] = in ? R(p.uv[2 * pix + 1]) : R(0);
+    if (has_da)
+      for (int j = 0; j < 4; ++j) q.da[j][i] = in ? R(p.uv_da[4 * pix + j]) : R(0);
+    q.bias[i] = in && has_bias ? R(p.lod_bias[pix]) : R(0);
+  }
+  // FastSetup, several pixels at a time.
+  const V one = V{} + R(1), zero = V{};
+  const I yes = I{} - 1, no = I{};
+  const V limit = V{} + setup.limit, tex_w = V{} + setup.tex_w, tex_h = V{} + setup.tex_h;
+  const V tiles = V{} + R(p.tiles), top = V{} + R(setup.L.top);
+  const I image0 = I{} + (p.tex_view_stride == 0 ? 0 : view) * p.tiles;
+  const I bias_level0 = has_bias ? no : yes;  // zero derivatives read level 0 unless biased
+  for (int i = 0; i < lanes; i += N) {
+    V u, v;
+    std::memcpy(&u, q.ul + i, sizeof u);
+    std::memcpy(&v, q.v + i, sizeof v);
+    const I ok = (u < limit) & (u > -limit) & (v < limit) & (v > -limit);  // also NaN, inf
+    u = ok ? u : zero;
+    v = ok ? v : zero;
+    V tile = zero;
+    I inside = yes;
+    if (p.tiles > 1) {
+      tile = floor_vec<R>(u);
+      inside = (tile >= zero) & (tile < tiles);
+    }
+    const V ul = u - tile;
+    I general = ~ok;
+    V lod = zero;
+    if (has_da) {
+      V d0, d1, d2, d3;
+      std::memcpy(&d0, q.da[0] + i, sizeof d0);
+      std::memcpy(&d1, q.da[1] + i, sizeof d1);
+      std::memcpy(&d2, q.da[2] + i, sizeof d2);
+      std::memcpy(&d3, q.da[3] + i, sizeof d3);
+      const V dx0 = d0 * tex_w, dy0 = d1 * tex_w, dx1 = d2 * tex_h, dy1 = d3 * tex_h;
+      const V a = dx0 * dx0 + dx1 * dx1;
+      const V c = dy0 * dy0 + dy1 * dy1;
+      const V b = dx0 * dy0 + dx1 * dy1;
+      const V r = sqrt_vec<R>(R(0.25) * (a - c) * (a - c) + b * b);
+      const V lambda = R(0.5) * (a + c) + r;
+      const I lambda_ok = (lambda > R(1e-30)) & (lambda < R(1e30));
+      // Zero derivatives without a bias: level 0; other extremes: the general path.
+      general |= ~lambda_ok & ~((lambda == zero) & bias_level0);
+      const V lambda_s = lambda_ok ? lambda : one;
+      lod = lambda_ok ? R(0.5) * log2_vec<R>(lambda_s) : zero - R(1e4);
+      if constexpr (Grad) {
+        // lod_gradient, several pixels at a time.
+        const I rp = r > zero;
+        const V rs = rp ? r : one;
+        const V h = rp ? R(0.25) * (a - c) / rs : zero;
+        const V dla = R(0.5) + h, dlc = R(0.5) - h;
+        const V dlb = rp ? b / rs : zero;
+        const V G = R(0.5 / kLn2) / lambda_s;
+        const V g0 = G * (dla * 2 * dx0 + dlb * dy0) * tex_w;
+        const V g1 = G * (dlc * 2 * dy0 + dlb * dx0) * tex_w;
+        const V g2 = G * (dla * 2 * dx1 + dlb * dy1) * tex_h;
+        const V g3 = G * (dlc * 2 * dy1 + dlb * dx1) * tex_h;
+        std::memcpy(q.gda[0] + i, &g0, sizeof g0);
+        std::memcpy(q.gda[1] + i, &g1, sizeof g1);
+        std::memcpy(q.gda[2] + i, &g2, sizeof g2);
+        std::memcpy(q.gda[3] + i, &g3, sizeof g3);
+      }
+    }
+    if (has_bias) {
+      V bias;
+      std::memcpy(&bias, q.bias + i, sizeof bias);
+      lod += bias;
+      general |= ~((lod < R(1e6)) & (lod > R(-1e6)));
+    }
+    lod = general ? zero : lod;
+    const I status = general ? I{} + int(kFastGeneral) : (inside ? I{} + int(kFastSample) : I{} + int(kFastZero));
+    const I image = image0 + (inside ? __builtin_convertvector(tile, I) : no);
+    I level0 = no, level1 = no, count = I{} + 1, lod_active = no;
+    V lw0 = one, lw1 = zero;
+    if (setup.mips && setup.trilinear) {
+      V lc = lod > zero ? lod : zero;
+      lc = lc < top ? lc : top;
+      level0 = __builtin_convertvector(lc, I);
+      const I two = (lod > zero) & (lod < top);
+      const V w1 = lc - __builtin_convertvector(level0, V);
+      count = two ? I{} + 2 : count;
+      level1 = two ? level0 + 1 : level0;
+      lw0 = two ? one - w1 : one;
+      lw1 = two ? w1 : zero;
+      lod_active = (has_da || has_bias) ? two & 1 : no;
+    } else if (setup.mips) {
+      V l = floor_vec<R>(lod + R(0.5));
+      l = l > zero ? l : zero;
+      l = l < top ? l : top;
+      level0 = level1 = __builtin_convertvector(l, I);
+    }
+    std::memcpy(q.ul + i, &ul, sizeof ul);
+    std::memcpy(q.v + i, &v, sizeof v);
+    std::memcpy(q.status + i, &status, sizeof status);
+    std::memcpy(q.image + i, &image, sizeof image);
+    std::memcpy(q.count + i, &count, sizeof count);
+    std::memcpy(q.lod_active + i, &lod_active, sizeof lod_active);
+    std::memcpy(q.level[0] + i, &level0, sizeof level0);
+    std::memcpy(q.level[1] + i, &level1, sizeof level1);
+    std::memcpy(q.lw[0] + i, &lw0, sizeof lw0);
+    std::memcpy(q.lw[1] + i, &lw1, sizeof lw1);
+  }
+  const V half = V{} + R(0.5);
   const V w0 = V{} + R(setup.L.w[0]), h0 = V{} + R(setup.L.h[0]);
   for (int k = 0; k < (setup.mips ? 2 : 1); ++k)
     for (int i = 0; i < lanes; i += N) {
