@@ -383,12 +383,10 @@ struct FastSetup {
   }
 };
 
-/// A bilinear footprint: element offsets of the two rows and two columns in the level image.
+/// A bilinear footprint: texel columns x0, x1 and rows y0, y1 of its taps, and the fractions.
 template <typename R>
 struct FastFootprint {
-  std::ptrdiff_t r0, r1;  // row offsets (row * row_elems)
-  std::ptrdiff_t c0, c1;  // column offsets (x * channels)
-  int y0, y1;             // texel rows
+  int x0, x1, y0, y1;
   R fx, fy;
 };
 
@@ -401,31 +399,23 @@ struct FastFootprint {
 }
 
 template <bool Wrap, typename T, typename R>
-[[gnu::always_inline]] inline void fast_footprint(const FastLevels<T>& L, int level, R ul, R v, int C,
-                                                  FastFootprint<R>& f) {
+[[gnu::always_inline]] inline void fast_footprint(const FastLevels<T>& L, int level, R ul, R v, FastFootprint<R>& f) {
   const int w = L.w[level], h = L.h[level];
   const R x = ul * R(w) - R(0.5), y = (R(1) - v) * R(h) - R(0.5);
   const int xi = floor_int(x), yi = floor_int(y);
   f.fx = x - R(xi);
   f.fy = y - R(yi);
-  int x0, x1, y0, y1;
   if (Wrap) {
-    x0 = wrap_index(xi, w);
-    x1 = x0 + 1 == w ? 0 : x0 + 1;
-    y0 = wrap_index(yi, h);
-    y1 = y0 + 1 == h ? 0 : y0 + 1;
+    f.x0 = wrap_index(xi, w);
+    f.x1 = f.x0 + 1 == w ? 0 : f.x0 + 1;
+    f.y0 = wrap_index(yi, h);
+    f.y1 = f.y0 + 1 == h ? 0 : f.y0 + 1;
   } else {
-    x0 = std::min(std::max(xi, 0), w - 1);
-    x1 = std::min(std::max(xi + 1, 0), w - 1);
-    y0 = std::min(std::max(yi, 0), h - 1);
-    y1 = std::min(std::max(yi + 1, 0), h - 1);
+    f.x0 = std::min(std::max(xi, 0), w - 1);
+    f.x1 = std::min(std::max(xi + 1, 0), w - 1);
+    f.y0 = std::min(std::max(yi, 0), h - 1);
+    f.y1 = std::min(std::max(yi + 1, 0), h - 1);
   }
-  f.y0 = y0;
-  f.y1 = y1;
-  f.r0 = std::ptrdiff_t(y0) * L.row_elems[level];
-  f.r1 = std::ptrdiff_t(y1) * L.row_elems[level];
-  f.c0 = std::ptrdiff_t(x0) * C;
-  f.c1 = std::ptrdiff_t(x1) * C;
 }
 
 /// Pixels are planned in chunks, their texels prefetched, then sampled: the texel loads (mostly
@@ -485,13 +475,13 @@ template <typename T, typename R, bool Wrap, bool Grad>
   q.lod_active[i] = s.lod_active;
   for (int k = 0; k < s.count; ++k) {
     FastFootprint<R> f;
-    fast_footprint<Wrap>(L, s.level[k], s.ul, s.v, 1, f);
+    fast_footprint<Wrap>(L, s.level[k], s.ul, s.v, f);
     q.level[k][i] = s.level[k];
     q.lw[k][i] = s.lw[k];
     q.fx[k][i] = f.fx;
     q.fy[k][i] = f.fy;
-    q.x0[k][i] = static_cast<int>(f.c0);
-    q.x1[k][i] = static_cast<int>(f.c1);
+    q.x0[k][i] = f.x0;
+    q.x1[k][i] = f.x1;
     q.y0[k][i] = f.y0;
     q.y1[k][i] = f.y1;
   }
