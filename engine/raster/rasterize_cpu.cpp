@@ -7,6 +7,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/fast_paths.h"
 #include "engine/raster/raster_math.h"
@@ -22,6 +26,7 @@ constexpr std::int64_t kHalf = kSub / 2;
 
 /// One screen-space triangle ready for tile rasterization (a clipped piece of a mesh triangle).
 struct Prim {
+  Prim() {}  // left uninitialized: emit_fixed writes every field in place
   std::int32_t x[3], y[3];  // fixed-point vertex positions, counter-clockwise (y up)
   double za, zb, zc;        // z/w = za * px + zb * py + zc at pixel index (px, py)
   std::int32_t triangle;
@@ -111,6 +116,18 @@ struct DepthPlane {
   bool valid = false;
 };
 
+/// qa = a / d, qb = b / d (two correctly rounded divisions in one instruction where SSE2 has it).
+inline void divide2(double a, double b, double d, double& qa, double& qb) {
+#if defined(__SSE2__)
+  const __m128d q = _mm_div_pd(_mm_set_pd(b, a), _mm_set1_pd(d));
+  qa = _mm_cvtsd_f64(q);
+  qb = _mm_cvtsd_f64(_mm_unpackhi_pd(q, q));
+#else
+  qa = a / d;
+  qb = b / d;
+#endif
+}
+
 /// The exact depth plane of a clip-space triangle: z/w = (sum_i z_i E_i) . p / det(v0, v1, v2) with
 /// E_i the homogeneous edge functions and p = (px, py, 1) in NDC. Independent of clipping and of
 /// vertex snapping, so nearly coplanar surfaces resolve as precisely as the inputs allow.
@@ -126,7 +143,9 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
   if (det == 0.0 || !std::isfinite(det)) return plane;
   const math::Vec3 n = t.z[0] * e[0] + t.z[1] * e[1] + t.z[2] * e[2];
   // NDC px = (x + 0.5) * 2 / W - 1.
-  const double ax = n.x / det, ay = n.y / det, c = n.z / det;
+  double ax, ay;
+  divide2(n.x, n.y, det, ax, ay);
+  const double c = n.z / det;
   plane.za = vp.over_width(ax * 2.0);
   plane.zb = vp.over_height(ay * 2.0);
   plane.zc = c + ax * vp.half_x + ay * vp.half_y;
@@ -137,20 +156,42 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
 /// Emits the screen triangle with fixed-point vertices (fx, fy) and z/w values pz.
 /// The depth plane of a triangle, computed on first use: most of a dense mesh's triangles cover
 /// no pixel centre and never need it.
+/// The clip-space vertices are loaded on first use too (`load` fills them).
 struct LazyPlane {
-  LazyPlane(const ClipVertex (&vertices)[3], const Viewport& viewport) : v(vertices), vp(viewport) {}
-  const ClipVertex (&v)[3];
+  using Loader = void (*)(const void* src, const std::int32_t* tri, ClipVertex (&v)[3]);
+  LazyPlane(Loader loader, const void* source, const std::int32_t* triangle, const Viewport& viewport)
+      : load(loader), src(source), tri(triangle), vp(viewport) {}
+  Loader load;
+  const void* src;
+  const std::int32_t* tri;
   const Viewport& vp;
-  bool ready = false;
+  bool loaded = false, ready = false;
+  ClipVertex v[3];
   DepthPlane plane;
+  const ClipVertex (&vertices())[3] {
+    if (!loaded) {
+      load(src, tri, v);
+      loaded = true;
+    }
+    return v;
+  }
   const DepthPlane& get() {
     if (!ready) {
-      plane = exact_depth_plane(v, vp);
+      plane = exact_depth_plane(vertices(), vp);
       ready = true;
     }
     return plane;
   }
 };
+
+template <typename T>
+void load_clip_vertices(const void* src, const std::int32_t* tri, ClipVertex (&v)[3]) {
+  const T* pos = static_cast<const T*>(src);
+  for (int i = 0; i < 3; ++i) {
+    const T* p = pos + static_cast<std::int64_t>(tri[i]) * 4;
+    for (int c = 0; c < 4; ++c) v[i].c[c] = double(p[c]);
+  }
+}
 
 EdgeFunctions edge_functions(const Prim& prim) {
   EdgeFunctions f;
@@ -176,7 +217,9 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
     std::swap(order[1], order[2]);
     area = -area;
   }
-  Prim prim;
+  // Written in place at the end of `out` (and dropped again if rejected): assembling it on the
+  // stack and copying it stalled on store forwarding (a 16-byte load over narrower stores).
+  Prim& prim = out.emplace_back();
   for (int i = 0; i < 3; ++i) {
     prim.x[i] = static_cast<std::int32_t>(fx[order[i]]);
     prim.y[i] = static_cast<std::int32_t>(fy[order[i]]);
@@ -190,7 +233,10 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
   y0 = std::max<std::int64_t>(y0, 0);
   x1 = std::min<std::int64_t>(x1, vp.width - 1);
   y1 = std::min<std::int64_t>(y1, vp.height - 1);
-  if (x0 > x1 || y0 > y1) return;
+  if (x0 > x1 || y0 > y1) {
+    out.pop_back();
+    return;
+  }
   if (vp.small_coverage && (x1 - x0 + 1) * (y1 - y0 + 1) <= kSmallCentres) {
     // Most of a dense mesh's triangles are this small: test their few centres here and keep only
     // the bounds of those covered (none: the triangle draws nothing and needs no depth plane).
@@ -205,7 +251,10 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
           cy0 = std::min(cy0, y);
           cy1 = std::max(cy1, y);
         }
-    if (cx0 > cx1) return;
+    if (cx0 > cx1) {
+      out.pop_back();
+      return;
+    }
     x0 = cx0;
     x1 = cx1;
     y0 = cy0;
@@ -222,7 +271,6 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
     prim.zb = exact.zb;
     prim.zc = exact.zc;
     prim.triangle = triangle;
-    out.push_back(prim);
     return;
   }
   // Fallback: the plane through the snapped vertices (pixel units), whose determinant is never zero.
@@ -236,9 +284,11 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
   prim.za = ((sz[1] - sz[0]) * (sy[2] - sy[0]) - (sz[2] - sz[0]) * (sy[1] - sy[0])) / det;
   prim.zb = ((sx[1] - sx[0]) * (sz[2] - sz[0]) - (sx[2] - sx[0]) * (sz[1] - sz[0])) / det;
   prim.zc = sz[0] + prim.za * (0.5 - sx[0]) + prim.zb * (0.5 - sy[0]);
-  if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) return;
+  if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) {
+    out.pop_back();
+    return;
+  }
   prim.triangle = triangle;
-  out.push_back(prim);
 }
 
 /// Snaps projected vertices to fixed point and emits the triangle.
@@ -257,8 +307,18 @@ void emit_prim(const Projected (&p)[3], int triangle, LazyPlane& exact, const Vi
 bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
   const double w = v.c[3];
   if (!(w > 0.0)) return false;
+#if defined(__SSE2__)
+  // (x / w * 0.5 + 0.5) * width and the same for y in the two lanes of one vector: each lane is
+  // the same IEEE operation sequence, so the same values as the scalar expressions.
+  const __m128d q = _mm_div_pd(_mm_set_pd(v.c[1], v.c[0]), _mm_set1_pd(w));
+  const __m128d r = _mm_mul_pd(_mm_add_pd(_mm_mul_pd(q, _mm_set1_pd(0.5)), _mm_set1_pd(0.5)),
+                               _mm_set_pd(double(vp.height), double(vp.width)));
+  out.x = _mm_cvtsd_f64(r);
+  out.y = _mm_cvtsd_f64(_mm_unpackhi_pd(r, r));
+#else
   out.x = (v.c[0] / w * 0.5 + 0.5) * vp.width;
   out.y = (v.c[1] / w * 0.5 + 0.5) * vp.height;
+#endif
   out.z = v.c[2] / w;
   return std::isfinite(out.x) && std::isfinite(out.y) && std::isfinite(out.z);
 }
@@ -303,12 +363,9 @@ void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri
   const unsigned outside_all = s[0]->code & s[1]->code & s[2]->code;
   const unsigned outside_any = s[0]->code | s[1]->code | s[2]->code;
   if (outside_all != 0) return;  // entirely outside one plane
-  ClipVertex v[3];
-  for (int i = 0; i < 3; ++i) {
-    const T* src = pos + static_cast<std::int64_t>(tri[i]) * 4;
-    for (int c = 0; c < 4; ++c) v[i].c[c] = double(src[c]);
-  }
-  LazyPlane plane(v, vp);
+  // Clip-space vertices and the depth plane only for triangles that reach them (most of a dense
+  // mesh's triangles cover no pixel centre).
+  LazyPlane plane(&load_clip_vertices<T>, pos, tri, vp);
   if (outside_any == 0) {
     if (!s[0]->projected || !s[1]->projected || !s[2]->projected) return;
     const std::int64_t fx[3] = {s[0]->fx, s[1]->fx, s[2]->fx}, fy[3] = {s[0]->fy, s[1]->fy, s[2]->fy};
@@ -318,6 +375,7 @@ void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri
   }
   // Sutherland-Hodgman in homogeneous space. Intersections are computed from the inside vertex
   // toward the outside one, so an edge shared by two triangles is cut at the same point in both.
+  const ClipVertex(&v)[3] = plane.vertices();
   ClipVertex poly[3 + kPlaneCount], next[3 + kPlaneCount];
   int n = 3;
   std::copy(v, v + 3, poly);
@@ -366,20 +424,62 @@ Scratch& scratch() {
   return s;
 }
 
+/// A covered pixel's triangle with what its barycentrics need per triangle (the homogeneous edge
+/// functions' coefficients e_i = v_{i+1} x v_{i+2} and their sums), loaded once for a run of
+/// pixels of one triangle. The per-pixel expressions are those of math::pixel_barycentrics and
+/// math::barycentric_derivatives, operation for operation (the same values).
+struct ResolveTriangle {
+  int id = -1;
+  math::ClipTriangle t;
+  math::Vec3 e[3];
+  double sa = 0, sc = 0;
+  template <typename T>
+  void load(const T* pos, const std::int32_t* triangles, int triangle) {
+    id = triangle;
+    const std::int32_t* tri = triangles + static_cast<std::int64_t>(triangle) * 3;
+    t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4,
+                                 pos + std::int64_t(tri[2]) * 4);
+    e[0] = math::cross(t.v[1], t.v[2]);
+    e[1] = math::cross(t.v[2], t.v[0]);
+    e[2] = math::cross(t.v[0], t.v[1]);
+    sa = e[0].x + e[1].x + e[2].x;
+    sc = e[0].y + e[1].y + e[2].y;
+  }
+  math::PixelBarycentrics barycentrics(double px, double py) const {
+    math::PixelBarycentrics r;
+    const math::Vec3 p{px, py, 1.0};
+    r.lambda[0] = math::dot(e[0], p);
+    r.lambda[1] = math::dot(e[1], p);
+    r.lambda[2] = math::dot(e[2], p);
+    r.sum = r.lambda[0] + r.lambda[1] + r.lambda[2];
+    r.depth = r.lambda[0] * t.v[0].z + r.lambda[1] * t.v[1].z + r.lambda[2] * t.v[2].z;
+    if (r.sum == 0.0 || r.depth == 0.0 || !std::isfinite(r.sum) || !std::isfinite(r.depth)) return r;
+    for (int i = 0; i < 3; ++i) r.b[i] = r.lambda[i] / r.sum;
+    r.zw = (r.lambda[0] * t.z[0] + r.lambda[1] * t.z[1] + r.lambda[2] * t.z[2]) / r.depth;
+    r.valid = std::isfinite(r.b[0]) && std::isfinite(r.b[1]) && std::isfinite(r.zw);
+    return r;
+  }
+  void derivatives(const math::PixelBarycentrics& r, int width, int height, double out[4]) const {
+    const double kx = 2.0 / width, ky = 2.0 / height;
+    out[0] = (e[0].x - r.b[0] * sa) / r.sum * kx;
+    out[1] = (e[0].y - r.b[0] * sc) / r.sum * ky;
+    out[2] = (e[1].x - r.b[1] * sa) / r.sum * kx;
+    out[3] = (e[1].y - r.b[1] * sc) / r.sum * ky;
+  }
+};
+
 template <typename T>
 void resolve_pixel(const RasterizeForwardParams<T>& p, const T* pos, int x, int y, int triangle, double plane_z,
-                   T* out, T* out_db) {
+                   ResolveTriangle& rt, T* out, T* out_db) {
   if (triangle < 0) {
     for (int c = 0; c < 4; ++c) out[c] = T(0);
     if (out_db)
       for (int c = 0; c < 4; ++c) out_db[c] = T(0);
     return;
   }
-  const std::int32_t* tri = p.triangles + static_cast<std::int64_t>(triangle) * 3;
-  const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4,
-                                                        pos + std::int64_t(tri[2]) * 4);
+  if (rt.id != triangle) rt.load(pos, p.triangles, triangle);
   const double px = pixel_ndc(x, p.width), py = pixel_ndc(y, p.height);
-  const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
+  const math::PixelBarycentrics r = rt.barycentrics(px, py);
   if (r.valid) {
     out[0] = T(r.b[0]);
     out[1] = T(r.b[1]);
@@ -392,7 +492,7 @@ void resolve_pixel(const RasterizeForwardParams<T>& p, const T* pos, int x, int 
   out[3] = T(triangle + 1);
   if (out_db) {
     double db[4] = {0, 0, 0, 0};
-    if (r.valid) math::barycentric_derivatives(t, r, p.width, p.height, db);
+    if (r.valid) rt.derivatives(r, p.width, p.height, db);
     for (int c = 0; c < 4; ++c) out_db[c] = std::isfinite(db[c]) ? T(db[c]) : T(0);
   }
 }
@@ -512,11 +612,12 @@ void forward(const RasterizeForwardParams<T>& p) {
       }
     }
     const T* pos = p.pos + p.pos_view_stride * view;
+    ResolveTriangle rt;
     for (int y = ty0; y < ty1; ++y)
       for (int x = tx0; x < tx1; ++x) {
         const std::int64_t o = ((std::int64_t(view) * height + y) * width + x) * 4;
         const int i = (y - ty0) * kTile + (x - tx0);
-        resolve_pixel(p, pos, x, y, ids[i], zbuf[i], p.rast + o, p.rast_db ? p.rast_db + o : nullptr);
+        resolve_pixel(p, pos, x, y, ids[i], zbuf[i], rt, p.rast + o, p.rast_db ? p.rast_db + o : nullptr);
       }
   });
 }
@@ -533,6 +634,7 @@ void backward(const RasterizeBackwardParams<T>& p) {
       const int view = static_cast<int>(row / height), y = static_cast<int>(row % height);
       const T* pos = p.pos + p.pos_view_stride * view;
       T* grad_view = grad + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 4);
+      ResolveTriangle rt;  // per row: one view
       for (int x = 0; x < width; ++x) {
         const std::int64_t o = (row * width + x) * 4;
         const int id = static_cast<int>(p.rast[o + 3]);
@@ -548,11 +650,10 @@ void backward(const RasterizeBackwardParams<T>& p) {
           }
         if (!any) continue;
         const std::int32_t* tri = p.triangles + std::int64_t(id - 1) * 3;
-        const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4,
-                                                              pos + std::int64_t(tri[1]) * 4,
-                                                              pos + std::int64_t(tri[2]) * 4);
+        if (rt.id != id - 1) rt.load(pos, p.triangles, id - 1);
+        const math::ClipTriangle& t = rt.t;
         const double px = pixel_ndc(x, width), py = pixel_ndc(y, height);
-        const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
+        const math::PixelBarycentrics r = rt.barycentrics(px, py);
         double gv[3][4] = {};
         math::pixel_barycentrics_vjp(t, r, px, py, double(g[0]), double(g[1]), double(g[2]),
                                      gdb_src ? gdb : nullptr, width, height, gv);
