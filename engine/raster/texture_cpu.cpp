@@ -1,6 +1,13 @@
 // Texture sampling on the CPU: nearest, bilinear and mip-mapped filters over UDIM tile stacks,
 // with gradients to texels (per-worker scatter buffers, then down the pyramid), to uvs and to the
 // uv derivatives that choose the mip level.
+//
+// Two paths: the general one (any filter, boundary and channel count, double arithmetic, pixel
+// by pixel) and a fast one for the common case (bilinear or mip-mapped filters, wrap or clamp,
+// 1, 3 or 4 channels) in the texture's own precision, which plans a chunk of pixels at a time
+// (vectorised on power-of-two textures), prefetches their texels and then samples or scatters.
+// Pixels the fast path does not take (non-finite or huge uvs, extreme derivatives) go through
+// the general one.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -436,7 +443,7 @@ struct ChunkPlan {
   R fx[2][kChunk], fy[2][kChunk];
   IR x0[2][kChunk], x1[2][kChunk], y0[2][kChunk], y1[2][kChunk];
   R gda[4][kChunk];  // backward: d(lod)/d(uv_da) of lod_active pixels with uv derivatives
-  // From finish_plan: element offset of tap 00 in the level buffer, and of taps 10 and 01 from it.
+  // From ChunkPlanner::plan: element offset of tap 00 in the level buffer, of taps 10 and 01 from it.
   std::ptrdiff_t off[2][kChunk], dx[2][kChunk], dy[2][kChunk];
   // Scratch of plan_chunk_simd: u and v, then the local u; uv derivatives; mip bias.
   R ul[kChunk], v[kChunk], da[4][kChunk], bias[kChunk];
