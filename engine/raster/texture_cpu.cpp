@@ -1155,8 +1155,14 @@ void backward(const TextureParams<T>& p) {
         for (int s = 1; s < workers; ++s) {
           const GradPyramid<T>& gs = pyramids[static_cast<std::size_t>(s)];
           if (!gs.zeroed[r]) continue;
-          T* dst = g0.touch(rl, l, level_row);
+          T* dst = g0.row(rl, l, level_row);
           const T* src = gs.row(rl, l, level_row);
+          if (!g0.zeroed[r]) {
+            // First touch in slot 0: a copy instead of zeroing and adding.
+            std::memcpy(static_cast<void*>(dst), src, sizeof(T) * static_cast<std::size_t>(n));
+            g0.zeroed[r] = 1;
+            continue;
+          }
           for (std::int64_t i = 0; i < n; ++i) dst[i] += src[i];
         }
       }
