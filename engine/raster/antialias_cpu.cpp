@@ -5,6 +5,7 @@
 // kept it (AntialiasWork; the autograd wrapper does), else re-runs it, and scatters position
 // gradients into per-worker buffers.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -17,6 +18,9 @@ namespace {
 
 /// Longest walk across interior edges from the nearer pixel's triangle toward the other pixel.
 constexpr int kMaxWalk = 16;
+
+/// AntialiasWork::facing entry not computed yet.
+constexpr signed char kFacingUnknown = 2;
 
 using PairBlend = AntialiasPair;
 
@@ -43,6 +47,38 @@ struct Context {
   std::vector<std::int32_t>& index_h;
   std::vector<std::int32_t>& index_v;
 
+  /// Facing of a triangle in a view, computed on first use (the walk reaches a small share of a
+  /// dense mesh's triangles): +1, -1, or 0 when a vertex has w <= 0 or is not finite. Workers
+  /// racing on one entry store the same value.
+  signed char facing_of(int view, int tri) const {
+    std::atomic_ref<signed char> entry(facing[std::size_t(view) * p.triangle_count + tri]);
+    signed char f = entry.load(std::memory_order_relaxed);
+    if (f == kFacingUnknown) {
+      f = compute_facing(view, tri);
+      entry.store(f, std::memory_order_relaxed);
+    }
+    return f;
+  }
+
+  signed char compute_facing(int view, int tri) const {
+    const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
+    const T* pos = p.pos + p.pos_view_stride * view;
+    double v[3][3];
+    bool ok = true;
+    for (int k = 0; k < 3; ++k) {
+      const T* s = pos + std::int64_t(t[k]) * 4;
+      v[k][0] = double(s[0]);
+      v[k][1] = double(s[1]);
+      v[k][2] = double(s[3]);
+      ok = ok && v[k][2] > 0.0 && std::isfinite(v[k][0]) && std::isfinite(v[k][1]) && std::isfinite(v[k][2]);
+    }
+    if (!ok) return 0;
+    const double det = v[0][0] * (v[1][1] * v[2][2] - v[1][2] * v[2][1]) -
+                       v[0][1] * (v[1][0] * v[2][2] - v[1][2] * v[2][0]) +
+                       v[0][2] * (v[1][0] * v[2][1] - v[1][1] * v[2][0]);
+    return det > 0.0 ? 1 : (det < 0.0 ? -1 : 0);
+  }
+
   int id(const T* rast, std::int64_t pix) const {
     const int i = static_cast<int>(rast[pix * 4 + 3]);
     return (i <= 0 || i > p.triangle_count) ? 0 : i;
@@ -51,33 +87,33 @@ struct Context {
   /// What lies across `edge` of `tri`: sets `silhouette` when no triangle on the edge faces the
   /// same way as `tri`, and returns the first other triangle that does (or -1).
   int cross_edge(int view, int tri, int edge, bool& silhouette) const {
-    const signed char* f = facing.data() + std::size_t(view) * p.triangle_count;
+    const signed char f_tri = facing_of(view, tri);
     const std::int32_t b = p.topology->begin[std::size_t(tri) * 3 + edge];
     const std::int32_t e = p.topology->begin[std::size_t(tri) * 3 + edge + 1];
     silhouette = true;
     for (std::int32_t i = b; i < e; ++i) {
       const std::int32_t other = p.topology->others[i];
-      if (f[other] != f[tri]) continue;
+      if (facing_of(view, other) != f_tri) continue;
       silhouette = false;
       if (other != tri) return other;
     }
     return -1;
   }
 
-  /// Evaluates the pair (P, Q), Q one pixel right of (horizontal) or above P.
-  PairBlend pair(int view, int x, int y, bool horizontal) const {
-    PairBlend r;
+  /// Evaluates the pair (P, Q), Q one pixel right of (horizontal) or above P: true and every field
+  /// of `r` set when the pair blends, false (and `r` untouched) when it does not.
+  bool pair(int view, int x, int y, bool horizontal, PairBlend& r) const {
     const T* rast = p.rast + std::int64_t(view) * p.height * p.width * 4;
     const std::int64_t pp = std::int64_t(y) * p.width + x;
     const std::int64_t qp = horizontal ? pp + 1 : pp + p.width;
     const int ip = id(rast, pp), iq = id(rast, qp);
-    if (ip == iq) return r;
+    if (ip == iq) return false;
     bool p_near;
     if (ip == 0) p_near = false;
     else if (iq == 0) p_near = true;
     else p_near = rast[pp * 4 + 2] <= rast[qp * 4 + 2];
     int tri = (p_near ? ip : iq) - 1;
-    if (facing[std::size_t(view) * p.triangle_count + tri] == 0) return r;
+    if (facing_of(view, tri) == 0) return false;
     const std::int64_t near_pix = p_near ? pp : qp, far_pix = p_near ? qp : pp;
     // Segment from the near centre to the far centre along one axis; the other axis is fixed.
     const double qc = (horizontal ? y : x) + 0.5;
@@ -120,11 +156,11 @@ struct Context {
           denom = d;
         }
       }
-      if (exit < 0) return r;  // the segment ends on this surface
+      if (exit < 0) return false;  // the segment ends on this surface
       bool silhouette = false;
       const int next = cross_edge(view, tri, exit, silhouette);
       if (!silhouette) {
-        if (next < 0) return r;
+        if (next < 0) return false;
         const std::int32_t* nt = p.triangles + std::int64_t(next) * 3;
         const std::int32_t a = t[exit], b = t[(exit + 1) % 3];
         entry = -1;
@@ -162,9 +198,9 @@ struct Context {
         r.dt[k][1] = dsy * ky;
         r.dt[k][2] = -(dsx * kx * vx + dsy * ky * vy) / w;
       }
-      return r;
+      return true;
     }
-    return r;
+    return false;
   }
 
   /// The pass-1 blend of the pair whose lower-left pixel is (x, y), or null when inactive.
@@ -189,28 +225,7 @@ struct Context {
 template <typename T>
 void prepare(Context<T>& ctx) {
   const AntialiasParams<T>& p = ctx.p;
-  ctx.facing.assign(std::size_t(p.views) * p.triangle_count, 0);
-  cpu::parallel_blocks(std::int64_t(p.views) * p.triangle_count, 4096, [&](std::int64_t b, std::int64_t e, int) {
-    for (std::int64_t i = b; i < e; ++i) {
-      const int view = static_cast<int>(i / p.triangle_count);
-      const std::int32_t* t = p.triangles + (i % p.triangle_count) * 3;
-      const T* pos = p.pos + p.pos_view_stride * view;
-      double v[3][3];
-      bool ok = true;
-      for (int k = 0; k < 3; ++k) {
-        const T* s = pos + std::int64_t(t[k]) * 4;
-        v[k][0] = double(s[0]);
-        v[k][1] = double(s[1]);
-        v[k][2] = double(s[3]);
-        ok = ok && v[k][2] > 0.0 && std::isfinite(v[k][0]) && std::isfinite(v[k][1]) && std::isfinite(v[k][2]);
-      }
-      if (!ok) continue;
-      const double det = v[0][0] * (v[1][1] * v[2][2] - v[1][2] * v[2][1]) -
-                         v[0][1] * (v[1][0] * v[2][2] - v[1][2] * v[2][0]) +
-                         v[0][2] * (v[1][0] * v[2][1] - v[1][1] * v[2][0]);
-      ctx.facing[std::size_t(i)] = det > 0.0 ? 1 : (det < 0.0 ? -1 : 0);
-    }
-  });
+  ctx.facing.assign(std::size_t(p.views) * p.triangle_count, kFacingUnknown);  // filled on use
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : p.views;
   ctx.screen.assign(std::size_t(pos_views) * p.vertex_count * 2, 0.0);
   cpu::parallel_blocks(pos_views * p.vertex_count, 8192, [&](std::int64_t b, std::int64_t e, int) {
@@ -238,6 +253,7 @@ void evaluate_pairs(Context<T>& ctx) {
   ctx.index_v.assign(std::size_t(rows * p.width), -1);
   cpu::parallel_items(block_count, cpu::worker_count(), [&](std::int64_t block, int) {
     std::vector<PairBlend>& list = ctx.blocks[std::size_t(block)];
+    PairBlend b;  // filled by pair() when a pair blends
     const std::int64_t row1 = std::min(rows, (block + 1) * ctx.rows_per_block);
     for (std::int64_t row = block * ctx.rows_per_block; row < row1; ++row) {
       const int view = static_cast<int>(row / p.height), y = static_cast<int>(row % p.height);
@@ -247,19 +263,13 @@ void evaluate_pairs(Context<T>& ctx) {
         const std::size_t pix = std::size_t(row * p.width + x);
         // Pairs of one triangle (or of background) blend nothing: skip them before pair().
         const int id_here = ctx.id(rast, row_pix + x);
-        if (x + 1 < p.width && ctx.id(rast, row_pix + x + 1) != id_here) {
-          const PairBlend b = ctx.pair(view, x, y, true);
-          if (b.active) {
-            ctx.index_h[pix] = static_cast<std::int32_t>(list.size());
-            list.push_back(b);
-          }
+        if (x + 1 < p.width && ctx.id(rast, row_pix + x + 1) != id_here && ctx.pair(view, x, y, true, b)) {
+          ctx.index_h[pix] = static_cast<std::int32_t>(list.size());
+          list.push_back(b);
         }
-        if (y + 1 < p.height && ctx.id(rast, row_pix + p.width + x) != id_here) {
-          const PairBlend b = ctx.pair(view, x, y, false);
-          if (b.active) {
-            ctx.index_v[pix] = static_cast<std::int32_t>(list.size());
-            list.push_back(b);
-          }
+        if (y + 1 < p.height && ctx.id(rast, row_pix + p.width + x) != id_here && ctx.pair(view, x, y, false, b)) {
+          ctx.index_v[pix] = static_cast<std::int32_t>(list.size());
+          list.push_back(b);
         }
       }
     }

@@ -45,7 +45,7 @@ struct AntialiasPair {
 /// instead of walking every pair again.
 struct AntialiasWork {
   bool ready = false;                 ///< set by the forward pass once complete
-  std::vector<signed char> facing;    ///< [views][triangles]: +1, -1, 0 (a vertex at w <= 0)
+  std::vector<signed char> facing;    ///< [views][triangles]: +1, -1, 0 (a vertex at w <= 0), 2 (not needed yet)
   std::vector<double> screen;         ///< [pos views][vertices][2] pixel coordinates
   std::int64_t rows_per_block = 1;    ///< image rows (over all views) per pair block
   std::vector<std::vector<AntialiasPair>> blocks;  ///< active pairs per block of rows

@@ -212,11 +212,10 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
                 LazyPlane& lazy, const Viewport& vp, std::vector<Prim>& out) {
   std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
   if (area == 0) return;
-  int order[3] = {0, 1, 2};
-  if (area < 0) {
-    std::swap(order[1], order[2]);
-    area = -area;
-  }
+  // Counter-clockwise order without a branch (the orientation is a coin toss on a closed mesh).
+  const bool clockwise = area < 0;
+  const int order[3] = {0, clockwise ? 2 : 1, clockwise ? 1 : 2};
+  area = clockwise ? -area : area;
   // Written in place at the end of `out` (and dropped again if rejected): assembling it on the
   // stack and copying it stalled on store forwarding (a 16-byte load over narrower stores).
   Prim& prim = out.emplace_back();
@@ -241,16 +240,23 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
     // Most of a dense mesh's triangles are this small: test their few centres here and keep only
     // the bounds of those covered (none: the triangle draws nothing and needs no depth plane).
     // The tile pass then finds exactly the same covered pixels.
+    // The centres are tested without branches (whether one is covered is unpredictable): always
+    // four candidates, centre k of the bounds in row order being (x0 + k % w, y0 + k / w).
+    static constexpr std::int8_t kDx[kSmallCentres + 1][kSmallCentres] = {
+        {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 1, 0, 1}, {0, 1, 2, 0}, {0, 1, 2, 3}};
+    static constexpr std::int8_t kDy[kSmallCentres + 1][kSmallCentres] = {
+        {0, 0, 0, 0}, {0, 1, 2, 3}, {0, 0, 1, 1}, {0, 0, 0, 1}, {0, 0, 0, 0}};
     const EdgeFunctions ef = edge_functions(prim);
+    const int w = static_cast<int>(x1 - x0 + 1), n = w * static_cast<int>(y1 - y0 + 1);
     std::int64_t cx0 = x1 + 1, cx1 = x0 - 1, cy0 = y1 + 1, cy1 = y0 - 1;
-    for (std::int64_t y = y0; y <= y1; ++y)
-      for (std::int64_t x = x0; x <= x1; ++x)
-        if (ef.covers(x, y)) {
-          cx0 = std::min(cx0, x);
-          cx1 = std::max(cx1, x);
-          cy0 = std::min(cy0, y);
-          cy1 = std::max(cy1, y);
-        }
+    for (int k = 0; k < kSmallCentres; ++k) {
+      const std::int64_t x = x0 + kDx[w][k], y = y0 + kDy[w][k];
+      const bool c = (k < n) & ef.covers(x, y);
+      cx0 = std::min(cx0, c ? x : cx0);
+      cx1 = std::max(cx1, c ? x : cx1);
+      cy0 = std::min(cy0, c ? y : cy0);
+      cy1 = std::max(cy1, c ? y : cy1);
+    }
     if (cx0 > cx1) {
       out.pop_back();
       return;
@@ -454,17 +460,21 @@ struct ResolveTriangle {
     r.sum = r.lambda[0] + r.lambda[1] + r.lambda[2];
     r.depth = r.lambda[0] * t.v[0].z + r.lambda[1] * t.v[1].z + r.lambda[2] * t.v[2].z;
     if (r.sum == 0.0 || r.depth == 0.0 || !std::isfinite(r.sum) || !std::isfinite(r.depth)) return r;
-    for (int i = 0; i < 3; ++i) r.b[i] = r.lambda[i] / r.sum;
+    divide2(r.lambda[0], r.lambda[1], r.sum, r.b[0], r.b[1]);
+    r.b[2] = r.lambda[2] / r.sum;
     r.zw = (r.lambda[0] * t.z[0] + r.lambda[1] * t.z[1] + r.lambda[2] * t.z[2]) / r.depth;
     r.valid = std::isfinite(r.b[0]) && std::isfinite(r.b[1]) && std::isfinite(r.zw);
     return r;
   }
   void derivatives(const math::PixelBarycentrics& r, int width, int height, double out[4]) const {
     const double kx = 2.0 / width, ky = 2.0 / height;
-    out[0] = (e[0].x - r.b[0] * sa) / r.sum * kx;
-    out[1] = (e[0].y - r.b[0] * sc) / r.sum * ky;
-    out[2] = (e[1].x - r.b[1] * sa) / r.sum * kx;
-    out[3] = (e[1].y - r.b[1] * sc) / r.sum * ky;
+    double q[4];
+    divide2(e[0].x - r.b[0] * sa, e[1].x - r.b[1] * sa, r.sum, q[0], q[2]);
+    divide2(e[0].y - r.b[0] * sc, e[1].y - r.b[1] * sc, r.sum, q[1], q[3]);
+    out[0] = q[0] * kx;
+    out[1] = q[1] * ky;
+    out[2] = q[2] * kx;
+    out[3] = q[3] * ky;
   }
 };
 
@@ -600,14 +610,14 @@ void forward(const RasterizeForwardParams<T>& p) {
         std::int64_t e1 = ea[1] * xa + eb[1] * y + ec[1];
         std::int64_t e2 = ea[2] * xa + eb[2] * y + ec[2];
         const double zrow = prim.zb * y + prim.zc;
+        double* zb = zbuf + (y - ty0) * kTile - tx0;
+        std::int32_t* id = ids + (y - ty0) * kTile - tx0;
         for (int x = xa; x <= xb; ++x, e0 += ea[0], e1 += ea[1], e2 += ea[2]) {
-          if ((e0 | e1 | e2) < 0) continue;
+          // Without branches: coverage and the depth test are coin tosses along a small triangle.
           const double z = prim.za * x + zrow;
-          const int i = (y - ty0) * kTile + (x - tx0);
-          if (z < zbuf[i]) {
-            zbuf[i] = z;
-            ids[i] = prim.triangle;
-          }
+          const bool take = ((e0 | e1 | e2) >= 0) & (z < zb[x]);
+          zb[x] = take ? z : zb[x];
+          id[x] = take ? prim.triangle : id[x];
         }
       }
     }
