@@ -159,6 +159,56 @@ INSTANTIATE_TEST_SUITE_P(
                     false}),
     [](const ::testing::TestParamInfo<TextureCase>& p) { return p.param.name; });
 
+TEST(Texture, ChannelCountsOfTheFastPath) {
+  // 1 and 4 channels take the fast path (2 the general one): values against the reference in
+  // float64 and float32, texel and uv gradients against finite differences, on a power-of-two
+  // texture (vectorised plan) and an odd-sized one, wrap and clamp, bilinear and trilinear.
+  for (const int C : {1, 2, 4}) {
+    for (const auto& [th, tw] : {std::pair<int, int>{16, 8}, {9, 14}}) {
+      for (const TextureFilter filter : {TextureFilter::Linear, TextureFilter::LinearMipmapLinear}) {
+        for (const TextureBoundary boundary : {TextureBoundary::Wrap, TextureBoundary::Clamp}) {
+          at::Generator gen = at::detail::createCPUGenerator(31 + C);
+          const at::Tensor tex = at::rand({2, th, tw, C}, gen, at::kDouble);
+          const at::Tensor r = at::rand({1, 5, 9, 2}, gen, at::kDouble);
+          const at::Tensor uv = at::stack({r.select(3, 0) * 2.4 - 0.2, r.select(3, 1) * 1.4 - 0.2}, 3);
+          const at::Tensor uv_da = at::randn({1, 5, 9, 4}, gen, at::kDouble) *
+                                   at::pow(2.0, at::rand({1, 5, 9, 1}, gen, at::kDouble) * 5.0 - 1.0) *
+                                   at::tensor({1.0 / tw, 1.0 / tw, 1.0 / th, 1.0 / th}, at::kDouble);
+          const std::string name = std::to_string(C) + " channels " + std::to_string(th) + "x" + std::to_string(tw) +
+                                   (filter == TextureFilter::Linear ? " linear" : " trilinear") +
+                                   (boundary == TextureBoundary::Wrap ? " wrap" : " clamp");
+          TextureOptions o;
+          o.filter = filter;
+          o.boundary = boundary;
+          o.uv_da = filter == TextureFilter::Linear ? at::Tensor() : uv_da;
+          // The reference pyramid (average pooling) matches the kernel's only for even sizes: on
+          // the odd-sized texture the mip-mapped float64 result stands in for it.
+          const bool even = filter == TextureFilter::Linear || th == 16;
+          const at::Tensor ref =
+              even ? reference_texture(tex.unsqueeze(0), uv, o.uv_da, filter, boundary) : texture(tex, uv, o);
+          EXPECT_LT((texture(tex, uv, o) - ref).abs().max().item<double>(), 1e-10) << name;
+          TextureOptions of = o;
+          if (of.uv_da.defined()) of.uv_da = of.uv_da.to(at::kFloat);
+          EXPECT_LT((texture(tex.to(at::kFloat), uv.to(at::kFloat), of).to(at::kDouble) - ref).abs().max().item<double>(),
+                    2e-4)
+              << name << " float32";
+          const at::Tensor t = tex.clone().requires_grad_(true), u = uv.clone().requires_grad_(true);
+          const at::Tensor out = texture(t, u, o);
+          const at::Tensor w = loss_weights(out, 7);
+          (out * w).sum().backward();
+          GradCheck g;
+          g.samples = 30;
+          g.atol = 1e-7;
+          check_gradient([&](const at::Tensor& x) { return (texture(x, uv, o) * w).sum().item<double>(); }, t,
+                         t.grad(), g, name + " tex");
+          check_gradient([&](const at::Tensor& x) { return (texture(tex, x, o) * w).sum().item<double>(); }, u,
+                         u.grad(), g, name + " uv");
+        }
+      }
+    }
+  }
+}
+
 TEST(Texture, TexelCentresFollowImageRows) {
   // Texel (x, y), row 0 at the top, sits at u = (x + 0.5) / W, v = 1 - (y + 0.5) / H.
   const at::Tensor tex = at::arange(12, at::kFloat).reshape({3, 4, 1});
