@@ -208,7 +208,14 @@ EdgeFunctions edge_functions(const Prim& prim) {
   return f;
 }
 
-void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const double (&pz)[3], int triangle,
+/// z/w of a triangle's vertices: z[index[i]], or z[i] without indices.
+struct ZSource {
+  const double* z;
+  const std::int32_t* index = nullptr;
+  double operator[](int i) const { return z[index ? index[i] : i]; }
+};
+
+void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], ZSource pz, int triangle,
                 LazyPlane& lazy, const Viewport& vp, std::vector<Prim>& out) {
   std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
   if (area == 0) return;
@@ -307,7 +314,7 @@ void emit_prim(const Projected (&p)[3], int triangle, LazyPlane& exact, const Vi
     fy[i] = round_fixed(p[i].y * kSub);
     pz[i] = p[i].z;
   }
-  emit_fixed(fx, fy, pz, triangle, exact, vp, out);
+  emit_fixed(fx, fy, ZSource{pz}, triangle, exact, vp, out);
 }
 
 bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
@@ -331,41 +338,50 @@ bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
 
 /// Per-vertex setup shared by the triangles around a vertex: finiteness, outcode against the clip
 /// planes and, for vertices inside all of them, the projection and its fixed-point snap.
+/// 12 bytes, so a view's vertices stay in a core's L2 cache while its triangles are set up (the
+/// triangle loop's loads of them were its main stall); z/w lives in a separate array, read only by
+/// the rare fallback depth plane. Fixed-point coordinates of projected vertices lie inside the guard
+/// band, |fx|, |fy| < 2^28.
 struct VertexSetup {
-  bool finite = false;
-  bool projected = false;  // inside every plane and projected (fx, fy, pz valid)
-  unsigned code = 0;       // bit k: outside plane k
-  std::int64_t fx = 0, fy = 0;
-  double pz = 0;
+  static constexpr std::uint8_t kFinite = 1, kProjected = 2;  // projected: inside every plane (fx, fy valid)
+  std::int32_t fx = 0, fy = 0;
+  std::uint8_t code = 0;   // bit k: outside plane k
+  std::uint8_t flags = 0;  // kFinite | kProjected
+  bool finite() const { return flags & kFinite; }
+  bool projected() const { return flags & kProjected; }
 };
+static_assert(sizeof(VertexSetup) == 12);
 
 template <typename T>
-VertexSetup setup_vertex(const T* src, const Viewport& vp) {
+VertexSetup setup_vertex(const T* src, const Viewport& vp, double& pz) {
   VertexSetup s;
+  pz = 0;
   ClipVertex v;
   for (int c = 0; c < 4; ++c) {
     v.c[c] = double(src[c]);
     if (!std::isfinite(v.c[c])) return s;
   }
-  s.finite = true;
+  s.flags = VertexSetup::kFinite;
+  unsigned code = 0;
   for (int k = 0; k < kPlaneCount; ++k)
-    if (plane_distance(v, k, vp) < 0.0) s.code |= 1u << k;
+    if (plane_distance(v, k, vp) < 0.0) code |= 1u << k;
+  s.code = static_cast<std::uint8_t>(code);
   Projected p;
-  if (s.code == 0 && project(v, vp, p)) {
-    s.projected = true;
-    s.fx = round_fixed(p.x * kSub);
-    s.fy = round_fixed(p.y * kSub);
-    s.pz = p.z;
+  if (code == 0 && project(v, vp, p)) {
+    s.flags |= VertexSetup::kProjected;
+    s.fx = static_cast<std::int32_t>(round_fixed(p.x * kSub));
+    s.fy = static_cast<std::int32_t>(round_fixed(p.y * kSub));
+    pz = p.z;
   }
   return s;
 }
 
 /// Clips one mesh triangle against near, far and the guard band, and emits its screen pieces.
 template <typename T>
-void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri, int triangle, const Viewport& vp,
-                    std::vector<Prim>& out) {
+void setup_triangle(const T* pos, const VertexSetup* vs, const double* vz, const std::int32_t* tri, int triangle,
+                    const Viewport& vp, std::vector<Prim>& out) {
   const VertexSetup* s[3] = {vs + tri[0], vs + tri[1], vs + tri[2]};
-  if (!s[0]->finite || !s[1]->finite || !s[2]->finite) return;
+  if (!s[0]->finite() || !s[1]->finite() || !s[2]->finite()) return;
   const unsigned outside_all = s[0]->code & s[1]->code & s[2]->code;
   const unsigned outside_any = s[0]->code | s[1]->code | s[2]->code;
   if (outside_all != 0) return;  // entirely outside one plane
@@ -373,10 +389,9 @@ void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri
   // mesh's triangles cover no pixel centre).
   LazyPlane plane(&load_clip_vertices<T>, pos, tri, vp);
   if (outside_any == 0) {
-    if (!s[0]->projected || !s[1]->projected || !s[2]->projected) return;
+    if (!s[0]->projected() || !s[1]->projected() || !s[2]->projected()) return;
     const std::int64_t fx[3] = {s[0]->fx, s[1]->fx, s[2]->fx}, fy[3] = {s[0]->fy, s[1]->fy, s[2]->fy};
-    const double pz[3] = {s[0]->pz, s[1]->pz, s[2]->pz};
-    emit_fixed(fx, fy, pz, triangle, plane, vp, out);
+    emit_fixed(fx, fy, ZSource{vz, tri}, triangle, plane, vp, out);
     return;
   }
   // Sutherland-Hodgman in homogeneous space. Intersections are computed from the inside vertex
@@ -420,6 +435,7 @@ void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri
 /// Scratch memory kept between calls by the calling thread.
 struct Scratch {
   std::vector<VertexSetup> vertices;  // [pos views][vertex_count]
+  std::vector<double> vertex_z;       // [pos views][vertex_count]: z/w of projected vertices
   std::vector<std::vector<Prim>> chunk_prims;
   std::vector<std::int64_t> counts;  // [chunk][tile]
   std::vector<std::int64_t> tile_begin;
@@ -531,10 +547,11 @@ void forward(const RasterizeForwardParams<T>& p) {
   // 0. Vertex setup, once per vertex and view.
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : views;
   s.vertices.resize(static_cast<std::size_t>(pos_views * p.vertex_count));
+  s.vertex_z.resize(static_cast<std::size_t>(pos_views * p.vertex_count));
   cpu::parallel_blocks(pos_views * p.vertex_count, 4096, [&](std::int64_t b, std::int64_t e, int) {
     for (std::int64_t i = b; i < e; ++i) {
       const std::int64_t view = i / p.vertex_count, vertex = i % p.vertex_count;
-      s.vertices[std::size_t(i)] = setup_vertex(p.pos + p.pos_view_stride * view + vertex * 4, vp);
+      s.vertices[std::size_t(i)] = setup_vertex(p.pos + p.pos_view_stride * view + vertex * 4, vp, s.vertex_z[std::size_t(i)]);
     }
   });
 
@@ -544,10 +561,12 @@ void forward(const RasterizeForwardParams<T>& p) {
     const int t0 = static_cast<int>(std::int64_t(p.triangle_count) * part / per_view);
     const int t1 = static_cast<int>(std::int64_t(p.triangle_count) * (part + 1) / per_view);
     const T* pos = p.pos + p.pos_view_stride * view;
-    const VertexSetup* vs = s.vertices.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count);
+    const std::int64_t vertex0 = p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count;
+    const VertexSetup* vs = s.vertices.data() + vertex0;
+    const double* vz = s.vertex_z.data() + vertex0;
     std::vector<Prim>& prims = s.chunk_prims[c];
     prims.clear();
-    for (int t = t0; t < t1; ++t) setup_triangle(pos, vs, p.triangles + std::int64_t(t) * 3, t, vp, prims);
+    for (int t = t0; t < t1; ++t) setup_triangle(pos, vs, vz, p.triangles + std::int64_t(t) * 3, t, vp, prims);
     std::int64_t* counts = s.counts.data() + c * tiles;
     for (const Prim& prim : prims)
       for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)
