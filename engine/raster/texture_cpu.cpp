@@ -1129,12 +1129,17 @@ void backward(const TextureParams<T>& p) {
     for (int l = 1; l < rl.levels; ++l) gp.level[l] = mip_base + p.layout.offset[l];
   }
 
-  const bool fast = CC != 0 && p.filter != TextureFilter::Nearest && p.boundary != TextureBoundary::Zero;
-  if (fast && p.boundary == TextureBoundary::Wrap)
-    backward_fast<T, T, CC ? CC : 1, true>(p, sampler, rl, pyramids, mips);
-  else if (fast)
-    backward_fast<T, T, CC ? CC : 1, false>(p, sampler, rl, pyramids, mips);
-  else
+  bool fast = false;
+  if constexpr (CC != 0) {
+    if (p.filter != TextureFilter::Nearest && p.boundary != TextureBoundary::Zero) {
+      fast = true;
+      if (p.boundary == TextureBoundary::Wrap)
+        backward_fast<T, T, CC, true>(p, sampler, rl, pyramids, mips);
+      else
+        backward_fast<T, T, CC, false>(p, sampler, rl, pyramids, mips);
+    }
+  }
+  if (!fast)
     cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
       GradPyramid<T>& gp = pyramids[static_cast<std::size_t>(slot)];
       for (std::int64_t row = row0; row < row1; ++row) {
