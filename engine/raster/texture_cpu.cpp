@@ -566,14 +566,21 @@ void plan_chunk_simd(const FastSetup<T, R>& setup, std::int64_t pix0, int n, int
   const TextureParams<T>& p = setup.p;
   const bool has_da = p.uv_da != nullptr, has_bias = p.lod_bias != nullptr;
   // The inputs in lanes (past n: zeros).
-  for (int i = 0; i < lanes; ++i) {
-    const bool in = i < n;
-    const std::int64_t pix = pix0 + (in ? i : 0);
-    q.ul[i] = in ? R(p.uv[2 * pix]) : R(0);
-    q.v[i] = in ? R(p.uv[2 * pix + 1]) : R(0);
-    if (has_da)
-      for (int j = 0; j < 4; ++j) q.da[j][i] = in ? R(p.uv_da[4 * pix + j]) : R(0);
-    q.bias[i] = in && has_bias ? R(p.lod_bias[pix]) : R(0);
+  const T* uv = p.uv + 2 * pix0;
+  for (int i = 0; i < n; ++i) {
+    q.ul[i] = R(uv[2 * i]);
+    q.v[i] = R(uv[2 * i + 1]);
+  }
+  if (has_da) {
+    const T* da = p.uv_da + 4 * pix0;
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < 4; ++j) q.da[j][i] = R(da[4 * i + j]);
+  }
+  if (has_bias)
+    for (int i = 0; i < n; ++i) q.bias[i] = R(p.lod_bias[pix0 + i]);
+  for (int i = n; i < lanes; ++i) {
+    q.ul[i] = q.v[i] = q.bias[i] = R(0);
+    for (int j = 0; j < 4; ++j) q.da[j][i] = R(0);
   }
   // FastSetup, several pixels at a time.
   const V one = V{} + R(1), zero = V{};
@@ -674,7 +681,10 @@ void plan_chunk_simd(const FastSetup<T, R>& setup, std::int64_t pix0, int n, int
   }
   const V half = V{} + R(0.5);
   const V w0 = V{} + R(setup.L.w[0]), h0 = V{} + R(setup.L.h[0]);
-  for (int k = 0; k < (setup.mips ? 2 : 1); ++k)
+  // The second level only where a pixel of the chunk blends two.
+  bool two = false;
+  for (int i = 0; i < n; ++i) two = two || q.count[i] == 2;
+  for (int k = 0; k < (two ? 2 : 1); ++k)
     for (int i = 0; i < lanes; i += N) {
       V ul, v;
       I level;
