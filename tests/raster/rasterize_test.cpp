@@ -171,6 +171,31 @@ TEST(Rasterize, BatchedViewsEqualSeparateCalls) {
     EXPECT_TRUE(at::equal(both[b], rasterize(views[b], m.triangles, 32, 32).rast[0]));
 }
 
+TEST(Rasterize, VerticesFarOutsideTheViewportInsideTheGuardBand) {
+  // Projected vertices up to 20000 image widths away (inside the guard band of 2^20 pixels, so
+  // unclipped, with fixed-point coordinates near 2^27): a fan of four triangles around a point in
+  // the image, at different w, covers every pixel exactly once and matches the reference.
+  const int width = 40, height = 30;
+  const double far = 20000.0;
+  const double ndc[5][3] = {{0.1, -0.2, 1.0}, {-far, -far, 2.0}, {far, -far, 0.5}, {far, far, 1.5}, {-far, far, 3.0}};
+  std::vector<double> values;
+  for (const auto& v : ndc) {
+    const double w = v[2];
+    values.insert(values.end(), {v[0] * w, v[1] * w, 0.3 * w, w});
+  }
+  const at::Tensor pos = at::tensor(values, at::kDouble).reshape({1, 5, 4});
+  const at::Tensor tris = at::tensor({0, 1, 2, 0, 2, 3, 0, 3, 4, 0, 4, 1}, at::kInt).reshape({4, 3});
+  for (const at::ScalarType type : {at::kDouble, at::kFloat}) {
+    const RasterizeOutput out = rasterize(pos.to(type), tris, height, width, true);
+    EXPECT_EQ((out.rast.select(3, 3) == 0).sum().item<int64_t>(), 0) << "every pixel covered";
+    const ReferenceRaster ref = reference_rasterize(pos.to(type).to(at::kDouble), tris, height, width);
+    const Comparison c = compare(out.rast, ref, type == at::kDouble ? 1e-9 : 1e-5);
+    EXPECT_GT(c.covered, width * height / 2);
+    EXPECT_EQ(c.id_mismatch, 0) << c.first_mismatch;
+    EXPECT_EQ(c.value_mismatch, 0) << c.max_value_error;
+  }
+}
+
 TEST(Rasterize, ThreadCountDoesNotChangeTheResult) {
   Mesh m = icosphere(3);
   const at::Tensor pos = clip_of(m.positions, 20, 10, 2.5).to(at::kFloat);
