@@ -7,10 +7,6 @@
 #include <limits>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/fast_paths.h"
 #include "engine/raster/raster_math.h"
@@ -26,7 +22,6 @@ constexpr std::int64_t kHalf = kSub / 2;
 
 /// One screen-space triangle ready for tile rasterization (a clipped piece of a mesh triangle).
 struct Prim {
-  Prim() {}  // left uninitialized: emit_fixed writes every field in place
   std::int32_t x[3], y[3];  // fixed-point vertex positions, counter-clockwise (y up)
   double za, zb, zc;        // z/w = za * px + zb * py + zc at pixel index (px, py)
   std::int32_t triangle;
@@ -116,18 +111,6 @@ struct DepthPlane {
   bool valid = false;
 };
 
-/// qa = a / d, qb = b / d (two correctly rounded divisions in one instruction where SSE2 has it).
-inline void divide2(double a, double b, double d, double& qa, double& qb) {
-#if defined(__SSE2__)
-  const __m128d q = _mm_div_pd(_mm_set_pd(b, a), _mm_set1_pd(d));
-  qa = _mm_cvtsd_f64(q);
-  qb = _mm_cvtsd_f64(_mm_unpackhi_pd(q, q));
-#else
-  qa = a / d;
-  qb = b / d;
-#endif
-}
-
 /// The exact depth plane of a clip-space triangle: z/w = (sum_i z_i E_i) . p / det(v0, v1, v2) with
 /// E_i the homogeneous edge functions and p = (px, py, 1) in NDC. Independent of clipping and of
 /// vertex snapping, so nearly coplanar surfaces resolve as precisely as the inputs allow.
@@ -143,9 +126,7 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
   if (det == 0.0 || !std::isfinite(det)) return plane;
   const math::Vec3 n = t.z[0] * e[0] + t.z[1] * e[1] + t.z[2] * e[2];
   // NDC px = (x + 0.5) * 2 / W - 1.
-  double ax, ay;
-  divide2(n.x, n.y, det, ax, ay);
-  const double c = n.z / det;
+  const double ax = n.x / det, ay = n.y / det, c = n.z / det;
   plane.za = vp.over_width(ax * 2.0);
   plane.zb = vp.over_height(ay * 2.0);
   plane.zc = c + ax * vp.half_x + ay * vp.half_y;
@@ -156,42 +137,20 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
 /// Emits the screen triangle with fixed-point vertices (fx, fy) and z/w values pz.
 /// The depth plane of a triangle, computed on first use: most of a dense mesh's triangles cover
 /// no pixel centre and never need it.
-/// The clip-space vertices are loaded on first use too (`load` fills them).
 struct LazyPlane {
-  using Loader = void (*)(const void* src, const std::int32_t* tri, ClipVertex (&v)[3]);
-  LazyPlane(Loader loader, const void* source, const std::int32_t* triangle, const Viewport& viewport)
-      : load(loader), src(source), tri(triangle), vp(viewport) {}
-  Loader load;
-  const void* src;
-  const std::int32_t* tri;
+  LazyPlane(const ClipVertex (&vertices)[3], const Viewport& viewport) : v(vertices), vp(viewport) {}
+  const ClipVertex (&v)[3];
   const Viewport& vp;
-  bool loaded = false, ready = false;
-  ClipVertex v[3];
+  bool ready = false;
   DepthPlane plane;
-  const ClipVertex (&vertices())[3] {
-    if (!loaded) {
-      load(src, tri, v);
-      loaded = true;
-    }
-    return v;
-  }
   const DepthPlane& get() {
     if (!ready) {
-      plane = exact_depth_plane(vertices(), vp);
+      plane = exact_depth_plane(v, vp);
       ready = true;
     }
     return plane;
   }
 };
-
-template <typename T>
-void load_clip_vertices(const void* src, const std::int32_t* tri, ClipVertex (&v)[3]) {
-  const T* pos = static_cast<const T*>(src);
-  for (int i = 0; i < 3; ++i) {
-    const T* p = pos + static_cast<std::int64_t>(tri[i]) * 4;
-    for (int c = 0; c < 4; ++c) v[i].c[c] = double(p[c]);
-  }
-}
 
 EdgeFunctions edge_functions(const Prim& prim) {
   EdgeFunctions f;
@@ -208,24 +167,16 @@ EdgeFunctions edge_functions(const Prim& prim) {
   return f;
 }
 
-/// z/w of a triangle's vertices: z[index[i]], or z[i] without indices.
-struct ZSource {
-  const double* z;
-  const std::int32_t* index = nullptr;
-  double operator[](int i) const { return z[index ? index[i] : i]; }
-};
-
-void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], ZSource pz, int triangle,
+void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const double (&pz)[3], int triangle,
                 LazyPlane& lazy, const Viewport& vp, std::vector<Prim>& out) {
   std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
   if (area == 0) return;
-  // Counter-clockwise order without a branch (the orientation is a coin toss on a closed mesh).
-  const bool clockwise = area < 0;
-  const int order[3] = {0, clockwise ? 2 : 1, clockwise ? 1 : 2};
-  area = clockwise ? -area : area;
-  // Written in place at the end of `out` (and dropped again if rejected): assembling it on the
-  // stack and copying it stalled on store forwarding (a 16-byte load over narrower stores).
-  Prim& prim = out.emplace_back();
+  int order[3] = {0, 1, 2};
+  if (area < 0) {
+    std::swap(order[1], order[2]);
+    area = -area;
+  }
+  Prim prim;
   for (int i = 0; i < 3; ++i) {
     prim.x[i] = static_cast<std::int32_t>(fx[order[i]]);
     prim.y[i] = static_cast<std::int32_t>(fy[order[i]]);
@@ -239,35 +190,22 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], ZSourc
   y0 = std::max<std::int64_t>(y0, 0);
   x1 = std::min<std::int64_t>(x1, vp.width - 1);
   y1 = std::min<std::int64_t>(y1, vp.height - 1);
-  if (x0 > x1 || y0 > y1) {
-    out.pop_back();
-    return;
-  }
+  if (x0 > x1 || y0 > y1) return;
   if (vp.small_coverage && (x1 - x0 + 1) * (y1 - y0 + 1) <= kSmallCentres) {
     // Most of a dense mesh's triangles are this small: test their few centres here and keep only
     // the bounds of those covered (none: the triangle draws nothing and needs no depth plane).
     // The tile pass then finds exactly the same covered pixels.
-    // The centres are tested without branches (whether one is covered is unpredictable): always
-    // four candidates, centre k of the bounds in row order being (x0 + k % w, y0 + k / w).
-    static constexpr std::int8_t kDx[kSmallCentres + 1][kSmallCentres] = {
-        {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 1, 0, 1}, {0, 1, 2, 0}, {0, 1, 2, 3}};
-    static constexpr std::int8_t kDy[kSmallCentres + 1][kSmallCentres] = {
-        {0, 0, 0, 0}, {0, 1, 2, 3}, {0, 0, 1, 1}, {0, 0, 0, 1}, {0, 0, 0, 0}};
     const EdgeFunctions ef = edge_functions(prim);
-    const int w = static_cast<int>(x1 - x0 + 1), n = w * static_cast<int>(y1 - y0 + 1);
     std::int64_t cx0 = x1 + 1, cx1 = x0 - 1, cy0 = y1 + 1, cy1 = y0 - 1;
-    for (int k = 0; k < kSmallCentres; ++k) {
-      const std::int64_t x = x0 + kDx[w][k], y = y0 + kDy[w][k];
-      const bool c = (k < n) & ef.covers(x, y);
-      cx0 = std::min(cx0, c ? x : cx0);
-      cx1 = std::max(cx1, c ? x : cx1);
-      cy0 = std::min(cy0, c ? y : cy0);
-      cy1 = std::max(cy1, c ? y : cy1);
-    }
-    if (cx0 > cx1) {
-      out.pop_back();
-      return;
-    }
+    for (std::int64_t y = y0; y <= y1; ++y)
+      for (std::int64_t x = x0; x <= x1; ++x)
+        if (ef.covers(x, y)) {
+          cx0 = std::min(cx0, x);
+          cx1 = std::max(cx1, x);
+          cy0 = std::min(cy0, y);
+          cy1 = std::max(cy1, y);
+        }
+    if (cx0 > cx1) return;
     x0 = cx0;
     x1 = cx1;
     y0 = cy0;
@@ -284,6 +222,7 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], ZSourc
     prim.zb = exact.zb;
     prim.zc = exact.zc;
     prim.triangle = triangle;
+    out.push_back(prim);
     return;
   }
   // Fallback: the plane through the snapped vertices (pixel units), whose determinant is never zero.
@@ -297,11 +236,9 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], ZSourc
   prim.za = ((sz[1] - sz[0]) * (sy[2] - sy[0]) - (sz[2] - sz[0]) * (sy[1] - sy[0])) / det;
   prim.zb = ((sx[1] - sx[0]) * (sz[2] - sz[0]) - (sx[2] - sx[0]) * (sz[1] - sz[0])) / det;
   prim.zc = sz[0] + prim.za * (0.5 - sx[0]) + prim.zb * (0.5 - sy[0]);
-  if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) {
-    out.pop_back();
-    return;
-  }
+  if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) return;
   prim.triangle = triangle;
+  out.push_back(prim);
 }
 
 /// Snaps projected vertices to fixed point and emits the triangle.
@@ -314,89 +251,73 @@ void emit_prim(const Projected (&p)[3], int triangle, LazyPlane& exact, const Vi
     fy[i] = round_fixed(p[i].y * kSub);
     pz[i] = p[i].z;
   }
-  emit_fixed(fx, fy, ZSource{pz}, triangle, exact, vp, out);
+  emit_fixed(fx, fy, pz, triangle, exact, vp, out);
 }
 
 bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
   const double w = v.c[3];
   if (!(w > 0.0)) return false;
-#if defined(__SSE2__)
-  // (x / w * 0.5 + 0.5) * width and the same for y in the two lanes of one vector: each lane is
-  // the same IEEE operation sequence, so the same values as the scalar expressions.
-  const __m128d q = _mm_div_pd(_mm_set_pd(v.c[1], v.c[0]), _mm_set1_pd(w));
-  const __m128d r = _mm_mul_pd(_mm_add_pd(_mm_mul_pd(q, _mm_set1_pd(0.5)), _mm_set1_pd(0.5)),
-                               _mm_set_pd(double(vp.height), double(vp.width)));
-  out.x = _mm_cvtsd_f64(r);
-  out.y = _mm_cvtsd_f64(_mm_unpackhi_pd(r, r));
-#else
   out.x = (v.c[0] / w * 0.5 + 0.5) * vp.width;
   out.y = (v.c[1] / w * 0.5 + 0.5) * vp.height;
-#endif
   out.z = v.c[2] / w;
   return std::isfinite(out.x) && std::isfinite(out.y) && std::isfinite(out.z);
 }
 
 /// Per-vertex setup shared by the triangles around a vertex: finiteness, outcode against the clip
 /// planes and, for vertices inside all of them, the projection and its fixed-point snap.
-/// 12 bytes, so a view's vertices stay in a core's L2 cache while its triangles are set up (the
-/// triangle loop's loads of them were its main stall); z/w lives in a separate array, read only by
-/// the rare fallback depth plane. Fixed-point coordinates of projected vertices lie inside the guard
-/// band, |fx|, |fy| < 2^28.
 struct VertexSetup {
-  static constexpr std::uint8_t kFinite = 1, kProjected = 2;  // projected: inside every plane (fx, fy valid)
-  std::int32_t fx = 0, fy = 0;
-  std::uint8_t code = 0;   // bit k: outside plane k
-  std::uint8_t flags = 0;  // kFinite | kProjected
-  bool finite() const { return flags & kFinite; }
-  bool projected() const { return flags & kProjected; }
+  bool finite = false;
+  bool projected = false;  // inside every plane and projected (fx, fy, pz valid)
+  unsigned code = 0;       // bit k: outside plane k
+  std::int64_t fx = 0, fy = 0;
+  double pz = 0;
 };
-static_assert(sizeof(VertexSetup) == 12);
 
 template <typename T>
-VertexSetup setup_vertex(const T* src, const Viewport& vp, double& pz) {
+VertexSetup setup_vertex(const T* src, const Viewport& vp) {
   VertexSetup s;
-  pz = 0;
   ClipVertex v;
   for (int c = 0; c < 4; ++c) {
     v.c[c] = double(src[c]);
     if (!std::isfinite(v.c[c])) return s;
   }
-  s.flags = VertexSetup::kFinite;
-  unsigned code = 0;
+  s.finite = true;
   for (int k = 0; k < kPlaneCount; ++k)
-    if (plane_distance(v, k, vp) < 0.0) code |= 1u << k;
-  s.code = static_cast<std::uint8_t>(code);
+    if (plane_distance(v, k, vp) < 0.0) s.code |= 1u << k;
   Projected p;
-  if (code == 0 && project(v, vp, p)) {
-    s.flags |= VertexSetup::kProjected;
-    s.fx = static_cast<std::int32_t>(round_fixed(p.x * kSub));
-    s.fy = static_cast<std::int32_t>(round_fixed(p.y * kSub));
-    pz = p.z;
+  if (s.code == 0 && project(v, vp, p)) {
+    s.projected = true;
+    s.fx = round_fixed(p.x * kSub);
+    s.fy = round_fixed(p.y * kSub);
+    s.pz = p.z;
   }
   return s;
 }
 
 /// Clips one mesh triangle against near, far and the guard band, and emits its screen pieces.
 template <typename T>
-void setup_triangle(const T* pos, const VertexSetup* vs, const double* vz, const std::int32_t* tri, int triangle,
-                    const Viewport& vp, std::vector<Prim>& out) {
+void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri, int triangle, const Viewport& vp,
+                    std::vector<Prim>& out) {
   const VertexSetup* s[3] = {vs + tri[0], vs + tri[1], vs + tri[2]};
-  if (!s[0]->finite() || !s[1]->finite() || !s[2]->finite()) return;
+  if (!s[0]->finite || !s[1]->finite || !s[2]->finite) return;
   const unsigned outside_all = s[0]->code & s[1]->code & s[2]->code;
   const unsigned outside_any = s[0]->code | s[1]->code | s[2]->code;
   if (outside_all != 0) return;  // entirely outside one plane
-  // Clip-space vertices and the depth plane only for triangles that reach them (most of a dense
-  // mesh's triangles cover no pixel centre).
-  LazyPlane plane(&load_clip_vertices<T>, pos, tri, vp);
+  ClipVertex v[3];
+  for (int i = 0; i < 3; ++i) {
+    const T* src = pos + static_cast<std::int64_t>(tri[i]) * 4;
+    for (int c = 0; c < 4; ++c) v[i].c[c] = double(src[c]);
+  }
+  LazyPlane plane(v, vp);
   if (outside_any == 0) {
-    if (!s[0]->projected() || !s[1]->projected() || !s[2]->projected()) return;
+    if (!s[0]->projected || !s[1]->projected || !s[2]->projected) return;
     const std::int64_t fx[3] = {s[0]->fx, s[1]->fx, s[2]->fx}, fy[3] = {s[0]->fy, s[1]->fy, s[2]->fy};
-    emit_fixed(fx, fy, ZSource{vz, tri}, triangle, plane, vp, out);
+    const double pz[3] = {s[0]->pz, s[1]->pz, s[2]->pz};
+    emit_fixed(fx, fy, pz, triangle, plane, vp, out);
     return;
   }
   // Sutherland-Hodgman in homogeneous space. Intersections are computed from the inside vertex
   // toward the outside one, so an edge shared by two triangles is cut at the same point in both.
-  const ClipVertex(&v)[3] = plane.vertices();
   ClipVertex poly[3 + kPlaneCount], next[3 + kPlaneCount];
   int n = 3;
   std::copy(v, v + 3, poly);
@@ -435,7 +356,6 @@ void setup_triangle(const T* pos, const VertexSetup* vs, const double* vz, const
 /// Scratch memory kept between calls by the calling thread.
 struct Scratch {
   std::vector<VertexSetup> vertices;  // [pos views][vertex_count]
-  std::vector<double> vertex_z;       // [pos views][vertex_count]: z/w of projected vertices
   std::vector<std::vector<Prim>> chunk_prims;
   std::vector<std::int64_t> counts;  // [chunk][tile]
   std::vector<std::int64_t> tile_begin;
@@ -446,66 +366,20 @@ Scratch& scratch() {
   return s;
 }
 
-/// A covered pixel's triangle with what its barycentrics need per triangle (the homogeneous edge
-/// functions' coefficients e_i = v_{i+1} x v_{i+2} and their sums), loaded once for a run of
-/// pixels of one triangle. The per-pixel expressions are those of math::pixel_barycentrics and
-/// math::barycentric_derivatives, operation for operation (the same values).
-struct ResolveTriangle {
-  int id = -1;
-  math::ClipTriangle t;
-  math::Vec3 e[3];
-  double sa = 0, sc = 0;
-  template <typename T>
-  void load(const T* pos, const std::int32_t* triangles, int triangle) {
-    id = triangle;
-    const std::int32_t* tri = triangles + static_cast<std::int64_t>(triangle) * 3;
-    t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4,
-                                 pos + std::int64_t(tri[2]) * 4);
-    e[0] = math::cross(t.v[1], t.v[2]);
-    e[1] = math::cross(t.v[2], t.v[0]);
-    e[2] = math::cross(t.v[0], t.v[1]);
-    sa = e[0].x + e[1].x + e[2].x;
-    sc = e[0].y + e[1].y + e[2].y;
-  }
-  math::PixelBarycentrics barycentrics(double px, double py) const {
-    math::PixelBarycentrics r;
-    const math::Vec3 p{px, py, 1.0};
-    r.lambda[0] = math::dot(e[0], p);
-    r.lambda[1] = math::dot(e[1], p);
-    r.lambda[2] = math::dot(e[2], p);
-    r.sum = r.lambda[0] + r.lambda[1] + r.lambda[2];
-    r.depth = r.lambda[0] * t.v[0].z + r.lambda[1] * t.v[1].z + r.lambda[2] * t.v[2].z;
-    if (r.sum == 0.0 || r.depth == 0.0 || !std::isfinite(r.sum) || !std::isfinite(r.depth)) return r;
-    divide2(r.lambda[0], r.lambda[1], r.sum, r.b[0], r.b[1]);
-    r.b[2] = r.lambda[2] / r.sum;
-    r.zw = (r.lambda[0] * t.z[0] + r.lambda[1] * t.z[1] + r.lambda[2] * t.z[2]) / r.depth;
-    r.valid = std::isfinite(r.b[0]) && std::isfinite(r.b[1]) && std::isfinite(r.zw);
-    return r;
-  }
-  void derivatives(const math::PixelBarycentrics& r, int width, int height, double out[4]) const {
-    const double kx = 2.0 / width, ky = 2.0 / height;
-    double q[4];
-    divide2(e[0].x - r.b[0] * sa, e[1].x - r.b[1] * sa, r.sum, q[0], q[2]);
-    divide2(e[0].y - r.b[0] * sc, e[1].y - r.b[1] * sc, r.sum, q[1], q[3]);
-    out[0] = q[0] * kx;
-    out[1] = q[1] * ky;
-    out[2] = q[2] * kx;
-    out[3] = q[3] * ky;
-  }
-};
-
 template <typename T>
 void resolve_pixel(const RasterizeForwardParams<T>& p, const T* pos, int x, int y, int triangle, double plane_z,
-                   ResolveTriangle& rt, T* out, T* out_db) {
+                   T* out, T* out_db) {
   if (triangle < 0) {
     for (int c = 0; c < 4; ++c) out[c] = T(0);
     if (out_db)
       for (int c = 0; c < 4; ++c) out_db[c] = T(0);
     return;
   }
-  if (rt.id != triangle) rt.load(pos, p.triangles, triangle);
+  const std::int32_t* tri = p.triangles + static_cast<std::int64_t>(triangle) * 3;
+  const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4,
+                                                        pos + std::int64_t(tri[2]) * 4);
   const double px = pixel_ndc(x, p.width), py = pixel_ndc(y, p.height);
-  const math::PixelBarycentrics r = rt.barycentrics(px, py);
+  const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
   if (r.valid) {
     out[0] = T(r.b[0]);
     out[1] = T(r.b[1]);
@@ -518,7 +392,7 @@ void resolve_pixel(const RasterizeForwardParams<T>& p, const T* pos, int x, int 
   out[3] = T(triangle + 1);
   if (out_db) {
     double db[4] = {0, 0, 0, 0};
-    if (r.valid) rt.derivatives(r, p.width, p.height, db);
+    if (r.valid) math::barycentric_derivatives(t, r, p.width, p.height, db);
     for (int c = 0; c < 4; ++c) out_db[c] = std::isfinite(db[c]) ? T(db[c]) : T(0);
   }
 }
@@ -547,11 +421,10 @@ void forward(const RasterizeForwardParams<T>& p) {
   // 0. Vertex setup, once per vertex and view.
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : views;
   s.vertices.resize(static_cast<std::size_t>(pos_views * p.vertex_count));
-  s.vertex_z.resize(static_cast<std::size_t>(pos_views * p.vertex_count));
   cpu::parallel_blocks(pos_views * p.vertex_count, 4096, [&](std::int64_t b, std::int64_t e, int) {
     for (std::int64_t i = b; i < e; ++i) {
       const std::int64_t view = i / p.vertex_count, vertex = i % p.vertex_count;
-      s.vertices[std::size_t(i)] = setup_vertex(p.pos + p.pos_view_stride * view + vertex * 4, vp, s.vertex_z[std::size_t(i)]);
+      s.vertices[std::size_t(i)] = setup_vertex(p.pos + p.pos_view_stride * view + vertex * 4, vp);
     }
   });
 
@@ -561,12 +434,10 @@ void forward(const RasterizeForwardParams<T>& p) {
     const int t0 = static_cast<int>(std::int64_t(p.triangle_count) * part / per_view);
     const int t1 = static_cast<int>(std::int64_t(p.triangle_count) * (part + 1) / per_view);
     const T* pos = p.pos + p.pos_view_stride * view;
-    const std::int64_t vertex0 = p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count;
-    const VertexSetup* vs = s.vertices.data() + vertex0;
-    const double* vz = s.vertex_z.data() + vertex0;
+    const VertexSetup* vs = s.vertices.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count);
     std::vector<Prim>& prims = s.chunk_prims[c];
     prims.clear();
-    for (int t = t0; t < t1; ++t) setup_triangle(pos, vs, vz, p.triangles + std::int64_t(t) * 3, t, vp, prims);
+    for (int t = t0; t < t1; ++t) setup_triangle(pos, vs, p.triangles + std::int64_t(t) * 3, t, vp, prims);
     std::int64_t* counts = s.counts.data() + c * tiles;
     for (const Prim& prim : prims)
       for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)
@@ -629,24 +500,23 @@ void forward(const RasterizeForwardParams<T>& p) {
         std::int64_t e1 = ea[1] * xa + eb[1] * y + ec[1];
         std::int64_t e2 = ea[2] * xa + eb[2] * y + ec[2];
         const double zrow = prim.zb * y + prim.zc;
-        double* zb = zbuf + (y - ty0) * kTile - tx0;
-        std::int32_t* id = ids + (y - ty0) * kTile - tx0;
         for (int x = xa; x <= xb; ++x, e0 += ea[0], e1 += ea[1], e2 += ea[2]) {
-          // Without branches: coverage and the depth test are coin tosses along a small triangle.
+          if ((e0 | e1 | e2) < 0) continue;
           const double z = prim.za * x + zrow;
-          const bool take = ((e0 | e1 | e2) >= 0) & (z < zb[x]);
-          zb[x] = take ? z : zb[x];
-          id[x] = take ? prim.triangle : id[x];
+          const int i = (y - ty0) * kTile + (x - tx0);
+          if (z < zbuf[i]) {
+            zbuf[i] = z;
+            ids[i] = prim.triangle;
+          }
         }
       }
     }
     const T* pos = p.pos + p.pos_view_stride * view;
-    ResolveTriangle rt;
     for (int y = ty0; y < ty1; ++y)
       for (int x = tx0; x < tx1; ++x) {
         const std::int64_t o = ((std::int64_t(view) * height + y) * width + x) * 4;
         const int i = (y - ty0) * kTile + (x - tx0);
-        resolve_pixel(p, pos, x, y, ids[i], zbuf[i], rt, p.rast + o, p.rast_db ? p.rast_db + o : nullptr);
+        resolve_pixel(p, pos, x, y, ids[i], zbuf[i], p.rast + o, p.rast_db ? p.rast_db + o : nullptr);
       }
   });
 }
@@ -663,7 +533,6 @@ void backward(const RasterizeBackwardParams<T>& p) {
       const int view = static_cast<int>(row / height), y = static_cast<int>(row % height);
       const T* pos = p.pos + p.pos_view_stride * view;
       T* grad_view = grad + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 4);
-      ResolveTriangle rt;  // per row: one view
       for (int x = 0; x < width; ++x) {
         const std::int64_t o = (row * width + x) * 4;
         const int id = static_cast<int>(p.rast[o + 3]);
@@ -679,10 +548,11 @@ void backward(const RasterizeBackwardParams<T>& p) {
           }
         if (!any) continue;
         const std::int32_t* tri = p.triangles + std::int64_t(id - 1) * 3;
-        if (rt.id != id - 1) rt.load(pos, p.triangles, id - 1);
-        const math::ClipTriangle& t = rt.t;
+        const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4,
+                                                              pos + std::int64_t(tri[1]) * 4,
+                                                              pos + std::int64_t(tri[2]) * 4);
         const double px = pixel_ndc(x, width), py = pixel_ndc(y, height);
-        const math::PixelBarycentrics r = rt.barycentrics(px, py);
+        const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
         double gv[3][4] = {};
         math::pixel_barycentrics_vjp(t, r, px, py, double(g[0]), double(g[1]), double(g[2]),
                                      gdb_src ? gdb : nullptr, width, height, gv);
