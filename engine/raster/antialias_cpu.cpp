@@ -252,7 +252,9 @@ void evaluate_pairs(Context<T>& ctx) {
   ctx.index_h.assign(std::size_t(rows * p.width), -1);
   ctx.index_v.assign(std::size_t(rows * p.width), -1);
   cpu::parallel_items(block_count, cpu::worker_count(), [&](std::int64_t block, int) {
-    std::vector<PairBlend>& list = ctx.blocks[std::size_t(block)];
+    // A local list, moved into place at the end: the blocks' vector headers share cache lines,
+    // and pushing through them from two workers would bounce those lines between cores.
+    std::vector<PairBlend> list;
     PairBlend b;  // filled by pair() when a pair blends
     const std::int64_t row1 = std::min(rows, (block + 1) * ctx.rows_per_block);
     for (std::int64_t row = block * ctx.rows_per_block; row < row1; ++row) {
@@ -273,6 +275,7 @@ void evaluate_pairs(Context<T>& ctx) {
         }
       }
     }
+    ctx.blocks[std::size_t(block)] = std::move(list);
   });
 }
 

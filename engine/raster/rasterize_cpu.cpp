@@ -435,13 +435,16 @@ void forward(const RasterizeForwardParams<T>& p) {
     const int t1 = static_cast<int>(std::int64_t(p.triangle_count) * (part + 1) / per_view);
     const T* pos = p.pos + p.pos_view_stride * view;
     const VertexSetup* vs = s.vertices.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count);
-    std::vector<Prim>& prims = s.chunk_prims[c];
+    // Filled through a local vector: the chunks' vector headers share cache lines, and pushing
+    // through them from two workers bounced those lines between cores on every primitive.
+    std::vector<Prim> prims = std::move(s.chunk_prims[c]);
     prims.clear();
     for (int t = t0; t < t1; ++t) setup_triangle(pos, vs, p.triangles + std::int64_t(t) * 3, t, vp, prims);
     std::int64_t* counts = s.counts.data() + c * tiles;
     for (const Prim& prim : prims)
       for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)
         for (int tx = prim.x0 >> kTileShift; tx <= (prim.x1 >> kTileShift); ++tx) ++counts[ty * tiles_x + tx];
+    s.chunk_prims[c] = std::move(prims);
   });
 
   // 2. Offsets: per view, per tile, chunks in order, so every bin lists triangles in index order.
