@@ -39,8 +39,10 @@ inline ClipTriangle load_clip_triangle(const T* p0, const T* p1, const T* p2) {
 
 /// Barycentrics of a pixel: the point is b0 * v0 + b1 * v1 + (1 - b0 - b1) * v2.
 struct PixelBarycentrics {
+  Vec3 e[3];            ///< e_i = v_{i+1} x v_{i+2}, so lambda_i = e_i . p (kept for the derivatives)
   double lambda[3] = {0, 0, 0};
   double sum = 0;       ///< sum of lambda
+  double inv_sum = 0;   ///< 1 / sum
   double b[3] = {0, 0, 0};
   double depth = 0;     ///< sum lambda_i w_i
   double zw = 0;        ///< z / w at the pixel
@@ -51,28 +53,30 @@ struct PixelBarycentrics {
 inline PixelBarycentrics pixel_barycentrics(const ClipTriangle& t, double px, double py) {
   PixelBarycentrics r;
   const Vec3 p{px, py, 1.0};
-  r.lambda[0] = dot(cross(t.v[1], t.v[2]), p);
-  r.lambda[1] = dot(cross(t.v[2], t.v[0]), p);
-  r.lambda[2] = dot(cross(t.v[0], t.v[1]), p);
+  r.e[0] = cross(t.v[1], t.v[2]);
+  r.e[1] = cross(t.v[2], t.v[0]);
+  r.e[2] = cross(t.v[0], t.v[1]);
+  for (int i = 0; i < 3; ++i) r.lambda[i] = dot(r.e[i], p);
   r.sum = r.lambda[0] + r.lambda[1] + r.lambda[2];
   r.depth = r.lambda[0] * t.v[0].z + r.lambda[1] * t.v[1].z + r.lambda[2] * t.v[2].z;
   if (r.sum == 0.0 || r.depth == 0.0 || !std::isfinite(r.sum) || !std::isfinite(r.depth)) return r;
-  for (int i = 0; i < 3; ++i) r.b[i] = r.lambda[i] / r.sum;
+  // One division per pixel: products by the reciprocal (a rounding apart from the quotients).
+  r.inv_sum = 1.0 / r.sum;
+  for (int i = 0; i < 3; ++i) r.b[i] = r.lambda[i] * r.inv_sum;
   r.zw = (r.lambda[0] * t.z[0] + r.lambda[1] * t.z[1] + r.lambda[2] * t.z[2]) / r.depth;
   r.valid = std::isfinite(r.b[0]) && std::isfinite(r.b[1]) && std::isfinite(r.zw);
   return r;
 }
 
 /// Screen-space derivatives (du/dX, du/dY, dv/dX, dv/dY) per pixel, for an image W x H.
-inline void barycentric_derivatives(const ClipTriangle& t, const PixelBarycentrics& r, int width, int height,
-                                    double out[4]) {
-  const Vec3 e0 = cross(t.v[1], t.v[2]), e1 = cross(t.v[2], t.v[0]), e2 = cross(t.v[0], t.v[1]);
-  const double sa = e0.x + e1.x + e2.x, sc = e0.y + e1.y + e2.y;
-  const double kx = 2.0 / width, ky = 2.0 / height;
-  out[0] = (e0.x - r.b[0] * sa) / r.sum * kx;
-  out[1] = (e0.y - r.b[0] * sc) / r.sum * ky;
-  out[2] = (e1.x - r.b[1] * sa) / r.sum * kx;
-  out[3] = (e1.y - r.b[1] * sc) / r.sum * ky;
+inline void barycentric_derivatives(const PixelBarycentrics& r, int width, int height, double out[4]) {
+  const Vec3* e = r.e;
+  const double sa = e[0].x + e[1].x + e[2].x, sc = e[0].y + e[1].y + e[2].y;
+  const double kx = 2.0 / width * r.inv_sum, ky = 2.0 / height * r.inv_sum;
+  out[0] = (e[0].x - r.b[0] * sa) * kx;
+  out[1] = (e[0].y - r.b[0] * sc) * ky;
+  out[2] = (e[1].x - r.b[1] * sa) * kx;
+  out[3] = (e[1].y - r.b[1] * sc) * ky;
 }
 
 /// Gradient of a loss with respect to the clip vertices (x, y, z, w each), given the gradients
@@ -81,40 +85,41 @@ inline void pixel_barycentrics_vjp(const ClipTriangle& t, const PixelBarycentric
                                    double gu, double gv, double gz, const double* gdb, int width, int height,
                                    double grad[3][4]) {
   if (!r.valid) return;
-  const double s = r.sum;
+  const double inv_s = r.inv_sum;
   const double g_b[3] = {gu, gv, 0.0};
   const double gb_dot = gu * r.b[0] + gv * r.b[1];
   double g_lambda[3], g_a[3] = {0, 0, 0}, g_c[3] = {0, 0, 0};
-  for (int j = 0; j < 3; ++j) g_lambda[j] = (g_b[j] - gb_dot) / s;
+  for (int j = 0; j < 3; ++j) g_lambda[j] = (g_b[j] - gb_dot) * inv_s;
 
   if (gz != 0.0) {
+    const double gz_d = gz / r.depth;
     for (int j = 0; j < 3; ++j) {
-      g_lambda[j] += gz * (t.z[j] - r.zw * t.v[j].z) / r.depth;
-      grad[j][3] += -gz * r.zw * r.lambda[j] / r.depth;
-      grad[j][2] += gz * r.lambda[j] / r.depth;
+      g_lambda[j] += gz_d * (t.z[j] - r.zw * t.v[j].z);
+      grad[j][3] += -gz_d * r.zw * r.lambda[j];
+      grad[j][2] += gz_d * r.lambda[j];
     }
   }
 
   if (gdb != nullptr && (gdb[0] != 0.0 || gdb[1] != 0.0 || gdb[2] != 0.0 || gdb[3] != 0.0)) {
-    const Vec3 e[3] = {cross(t.v[1], t.v[2]), cross(t.v[2], t.v[0]), cross(t.v[0], t.v[1])};
+    const Vec3* e = r.e;
     const double sa = e[0].x + e[1].x + e[2].x, sc = e[0].y + e[1].y + e[2].y;
     const double kx = 2.0 / width, ky = 2.0 / height;
     const double gx[3] = {gdb[0] * kx, gdb[2] * kx, 0.0};
     const double gy[3] = {gdb[1] * ky, gdb[3] * ky, 0.0};
     double qx[3], qy[3];
     for (int i = 0; i < 3; ++i) {
-      qx[i] = (e[i].x - r.b[i] * sa) / s;
-      qy[i] = (e[i].y - r.b[i] * sc) / s;
+      qx[i] = (e[i].x - r.b[i] * sa) * inv_s;
+      qy[i] = (e[i].y - r.b[i] * sc) * inv_s;
     }
     const double gxb = gx[0] * r.b[0] + gx[1] * r.b[1] + gx[2] * r.b[2];
     const double gyb = gy[0] * r.b[0] + gy[1] * r.b[1] + gy[2] * r.b[2];
     const double gxq = gx[0] * qx[0] + gx[1] * qx[1] + gx[2] * qx[2];
     const double gyq = gy[0] * qy[0] + gy[1] * qy[1] + gy[2] * qy[2];
     for (int j = 0; j < 3; ++j) {
-      g_a[j] = (gx[j] - gxb) / s;
-      g_c[j] = (gy[j] - gyb) / s;
-      g_lambda[j] += -sa / (s * s) * (gx[j] - gxb) - gxq / s;
-      g_lambda[j] += -sc / (s * s) * (gy[j] - gyb) - gyq / s;
+      g_a[j] = (gx[j] - gxb) * inv_s;
+      g_c[j] = (gy[j] - gyb) * inv_s;
+      g_lambda[j] += -sa * inv_s * g_a[j] - gxq * inv_s;
+      g_lambda[j] += -sc * inv_s * g_c[j] - gyq * inv_s;
     }
   }
 

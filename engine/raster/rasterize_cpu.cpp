@@ -392,7 +392,7 @@ void resolve_pixel(const RasterizeForwardParams<T>& p, const T* pos, int x, int 
   out[3] = T(triangle + 1);
   if (out_db) {
     double db[4] = {0, 0, 0, 0};
-    if (r.valid) math::barycentric_derivatives(t, r, p.width, p.height, db);
+    if (r.valid) math::barycentric_derivatives(r, p.width, p.height, db);
     for (int c = 0; c < 4; ++c) out_db[c] = std::isfinite(db[c]) ? T(db[c]) : T(0);
   }
 }
