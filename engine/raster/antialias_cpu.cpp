@@ -12,6 +12,7 @@
 
 #include "engine/raster/antialias_params.h"
 #include "engine/raster/cpu_parallel.h"
+#include "engine/raster/fast_paths.h"
 
 namespace likeness::raster {
 namespace {
@@ -34,7 +35,8 @@ struct Context {
         rows_per_block(w.rows_per_block),
         blocks(w.blocks),
         index_h(w.index_h),
-        index_v(w.index_v) {}
+        index_v(w.index_v),
+        near_silhouette(w.near_silhouette) {}
   const AntialiasParams<T>& p;
   AntialiasWork local;  // used when the caller keeps no work between passes
   AntialiasWork& w;
@@ -46,6 +48,7 @@ struct Context {
   std::vector<std::vector<PairBlend>>& blocks;
   std::vector<std::int32_t>& index_h;
   std::vector<std::int32_t>& index_v;
+  std::vector<unsigned char>& near_silhouette;
 
   /// Facing of a triangle in a view, computed on first use (the walk reaches a small share of a
   /// dense mesh's triangles): +1, -1, or 0 when a vertex has w <= 0 or is not finite. Workers
@@ -108,6 +111,12 @@ struct Context {
     const std::int64_t qp = horizontal ? pp + 1 : pp + p.width;
     const int ip = id(rast, pp), iq = id(rast, qp);
     if (ip == iq) return false;
+    if (!near_silhouette.empty()) {
+      // The walk stops only at a potential silhouette edge, and where it crosses the segment
+      // between the centres lies in the closed square of P or Q, inside the edge's bounds.
+      const unsigned char* m = near_silhouette.data() + std::int64_t(view) * p.height * p.width;
+      if ((m[pp] | m[qp]) == 0) return false;
+    }
     bool p_near;
     if (ip == 0) p_near = false;
     else if (iq == 0) p_near = true;
@@ -221,6 +230,64 @@ struct Context {
   }
 };
 
+/// Margin (pixels) around an edge's screen bounds when marking near_silhouette: far beyond the
+/// rounding of the walk's crossing point, which lies on the edge.
+constexpr double kMarkMargin = 1e-3;
+
+/// Pixel range [lo, hi] of the closed interval [a, b] widened by kMarkMargin, clamped to 0..n-1
+/// (empty when lo > hi, or for NaN ends).
+inline void pixel_span(double a, double b, int n, int& lo, int& hi) {
+  const double l = std::floor(std::min(a, b) - kMarkMargin), h = std::floor(std::max(a, b) + kMarkMargin);
+  if (std::isnan(l) || std::isnan(h)) {  // a crossing with such an end is NaN and never blends
+    lo = 0;
+    hi = -1;
+    return;
+  }
+  lo = l < 0.0 ? 0 : (l > n ? n : static_cast<int>(l));
+  hi = h < 0.0 ? -1 : (h > n - 1 ? n - 1 : static_cast<int>(h));
+}
+
+/// Every triangle's facing, then near_silhouette: the pixels touched by the screen bounds of the
+/// edges that can stop a walk (no other triangle, or another facing differently).
+template <typename T>
+void mark_silhouettes(Context<T>& ctx) {
+  const AntialiasParams<T>& p = ctx.p;
+  const std::int64_t items = std::int64_t(p.views) * p.triangle_count;
+  cpu::parallel_blocks(items, 4096, [&](std::int64_t b, std::int64_t e, int) {
+    for (std::int64_t i = b; i < e; ++i)
+      ctx.facing[std::size_t(i)] = ctx.compute_facing(static_cast<int>(i / p.triangle_count),
+                                                      static_cast<int>(i % p.triangle_count));
+  });
+  const std::int64_t pixels = std::int64_t(p.height) * p.width;
+  ctx.near_silhouette.assign(std::size_t(p.views * pixels), 0);
+  cpu::parallel_blocks(items, 4096, [&](std::int64_t b, std::int64_t e, int) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const signed char f = ctx.facing[std::size_t(i)];
+      if (f == 0) continue;  // never walked
+      const int view = static_cast<int>(i / p.triangle_count), tri = static_cast<int>(i % p.triangle_count);
+      const signed char* view_facing = ctx.facing.data() + std::int64_t(view) * p.triangle_count;
+      const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
+      const double* scr = ctx.screen.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 2);
+      unsigned char* mask = ctx.near_silhouette.data() + view * pixels;
+      for (int edge = 0; edge < 3; ++edge) {
+        const std::int32_t ob = p.topology->begin[std::size_t(tri) * 3 + edge];
+        const std::int32_t oe = p.topology->begin[std::size_t(tri) * 3 + edge + 1];
+        bool potential = ob == oe;
+        for (std::int32_t o = ob; o < oe && !potential; ++o) potential = view_facing[p.topology->others[o]] != f;
+        if (!potential) continue;
+        const double* a = scr + std::int64_t(t[edge]) * 2;
+        const double* c = scr + std::int64_t(t[(edge + 1) % 3]) * 2;
+        int x0, x1, y0, y1;
+        pixel_span(a[0], c[0], p.width, x0, x1);
+        pixel_span(a[1], c[1], p.height, y0, y1);
+        for (int y = y0; y <= y1; ++y)
+          for (int x = x0; x <= x1; ++x)
+            std::atomic_ref<unsigned char>(mask[std::int64_t(y) * p.width + x]).store(1, std::memory_order_relaxed);
+      }
+    }
+  });
+}
+
 /// Facing of every triangle per view and the screen position of every vertex with w > 0.
 template <typename T>
 void prepare(Context<T>& ctx) {
@@ -238,6 +305,10 @@ void prepare(Context<T>& ctx) {
       ctx.screen[std::size_t(i) * 2 + 1] = (double(v[1]) / w * 0.5 + 0.5) * p.height;
     }
   });
+  if (cpu::fast_path_enabled(cpu::FastPath::SilhouetteMask))
+    mark_silhouettes(ctx);
+  else
+    ctx.near_silhouette.clear();
 }
 
 /// Pass 1: evaluates every horizontal and vertical neighbour pair once.

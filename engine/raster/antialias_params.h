@@ -47,6 +47,11 @@ struct AntialiasWork {
   bool ready = false;                 ///< set by the forward pass once complete
   std::vector<signed char> facing;    ///< [views][triangles]: +1, -1, 0 (a vertex at w <= 0), 2 (not needed yet)
   std::vector<double> screen;         ///< [pos views][vertices][2] pixel coordinates
+  /// [views][height][width]: 1 where the screen bounds of a potential silhouette edge (a mesh
+  /// boundary, or an edge whose triangles do not all face one way) touch the pixel; empty when
+  /// the shortcut is off. A pair blends only across such an edge, so only pairs with a marked
+  /// pixel are walked.
+  std::vector<unsigned char> near_silhouette;
   std::int64_t rows_per_block = 1;    ///< image rows (over all views) per pair block
   std::vector<std::vector<AntialiasPair>> blocks;  ///< active pairs per block of rows
   std::vector<std::int32_t> index_h;  ///< [views][height][width]: pair with the right neighbour, or -1

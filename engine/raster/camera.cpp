@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/core/error.h"
+#include "engine/raster/cpu_parallel.h"
 
 namespace likeness::raster {
 namespace {
@@ -32,6 +33,89 @@ std::array<double, 3> cross(const std::array<double, 3>& a, const std::array<dou
 }
 
 at::Tensor batched(const at::Tensor& m) { return m.dim() == 2 ? m.unsqueeze(0) : m; }
+
+/// out[b, v] = M[b] (p[v], 1) for vertices [Bv, V, 3] and matrices [Bm, 4, 4] (each batch 1 or B),
+/// accumulated in double.
+template <typename T>
+void transform_forward(const T* verts, std::int64_t vert_batch_stride, const T* m, std::int64_t m_batch_stride,
+                       int64_t batches, int64_t count, T* out) {
+  cpu::parallel_blocks(batches * count, 8192, [&](std::int64_t b0, std::int64_t b1, int) {
+    for (std::int64_t i = b0; i < b1; ++i) {
+      const std::int64_t b = i / count, v = i % count;
+      const T* p = verts + b * vert_batch_stride + v * 3;
+      const T* mb = m + b * m_batch_stride;
+      const double x = double(p[0]), y = double(p[1]), z = double(p[2]);
+      T* o = out + i * 4;
+      for (int r = 0; r < 4; ++r)
+        o[r] = T(double(mb[r * 4]) * x + double(mb[r * 4 + 1]) * y + double(mb[r * 4 + 2]) * z + double(mb[r * 4 + 3]));
+    }
+  });
+}
+
+/// grad_p[bv, v] = sum over the batches b that read p[bv] of M[b][:, :3]^T g[b, v]. Parallel over
+/// vertices, each summing its batches in order (no scatter).
+template <typename T>
+void transform_backward_vertices(const T* grad, const T* m, std::int64_t m_batch_stride, int64_t batches,
+                                 int64_t count, bool shared_vertices, T* grad_verts) {
+  const std::int64_t vert_batches = shared_vertices ? 1 : batches;
+  cpu::parallel_blocks(vert_batches * count, 8192, [&](std::int64_t b0, std::int64_t b1, int) {
+    for (std::int64_t i = b0; i < b1; ++i) {
+      const std::int64_t vb = i / count, v = i % count;
+      double acc[3] = {0, 0, 0};
+      for (std::int64_t b = shared_vertices ? 0 : vb; b < (shared_vertices ? batches : vb + 1); ++b) {
+        const T* g = grad + (b * count + v) * 4;
+        const T* mb = m + b * m_batch_stride;
+        for (int k = 0; k < 3; ++k)
+          acc[k] += double(mb[k]) * double(g[0]) + double(mb[4 + k]) * double(g[1]) + double(mb[8 + k]) * double(g[2]) +
+                    double(mb[12 + k]) * double(g[3]);
+      }
+      for (int k = 0; k < 3; ++k) grad_verts[i * 3 + k] = T(acc[k]);
+    }
+  });
+}
+
+/// transform_clip on CPU float/double tensors with a plain kernel each way (a batched matmul
+/// through BLAS costs more than the arithmetic for these shapes). Vertices [Bv, V, 3], matrices
+/// [Bm, 4, 4], each batch 1 or B.
+struct TransformClipFunction : public torch::autograd::Function<TransformClipFunction> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& vertices,
+                            const at::Tensor& matrices) {
+    const at::Tensor v = vertices.contiguous(), m = matrices.contiguous();
+    const int64_t batches = std::max(v.size(0), m.size(0)), count = v.size(1);
+    at::Tensor out = at::empty({batches, count, 4}, v.options());
+    AT_DISPATCH_FLOATING_TYPES(v.scalar_type(), "transform_clip", [&] {
+      transform_forward(v.data_ptr<scalar_t>(), v.size(0) == 1 ? 0 : count * 3, m.data_ptr<scalar_t>(),
+                        m.size(0) == 1 ? 0 : 16, batches, count, out.data_ptr<scalar_t>());
+    });
+    ctx->save_for_backward({v, m});
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor& v = saved[0];
+    const at::Tensor& m = saved[1];
+    const at::Tensor g = grads[0].contiguous();
+    const int64_t batches = g.size(0), count = v.size(1);
+    at::Tensor grad_v, grad_m;
+    if (ctx->needs_input_grad(0)) {
+      grad_v = at::empty_like(v);
+      const at::Tensor mb = m.expand({batches, 4, 4}).contiguous();
+      AT_DISPATCH_FLOATING_TYPES(v.scalar_type(), "transform_clip_backward", [&] {
+        transform_backward_vertices(g.data_ptr<scalar_t>(), mb.data_ptr<scalar_t>(), 16, batches, count,
+                                    v.size(0) == 1 && batches > 1, grad_v.data_ptr<scalar_t>());
+      });
+    }
+    if (ctx->needs_input_grad(1)) {
+      // d out / d M[b][r][k] = (p, 1)[k]: g^T (p, 1), summed over the batches sharing a matrix.
+      const at::Tensor homogeneous = at::cat({v, at::ones({v.size(0), count, 1}, v.options())}, 2);
+      grad_m = at::matmul(g.transpose(1, 2), homogeneous.expand({batches, count, 4}));
+      if (m.size(0) == 1 && batches > 1) grad_m = grad_m.sum(0, true);
+    }
+    return {grad_v, grad_m};
+  }
+};
 
 }  // namespace
 
@@ -122,6 +206,8 @@ at::Tensor transform_clip(const at::Tensor& vertices, const at::Tensor& clip) {
   if (v.size(0) != m.size(0) && v.size(0) != 1 && m.size(0) != 1)
     throw InputError("transform_clip: " + std::to_string(v.size(0)) + " vertex sets for " +
                      std::to_string(m.size(0)) + " matrices");
+  if (v.device().is_cpu() && (v.scalar_type() == at::kFloat || v.scalar_type() == at::kDouble))
+    return TransformClipFunction::apply(v, m);
   // [x y z 1] @ M^T = [x y z] @ M[:, :3]^T + M[:, 3]
   const at::Tensor lin = m.narrow(2, 0, 3);                  // [B, 4, 3]
   const at::Tensor trans = m.select(2, 3).unsqueeze(1);      // [B, 1, 4]

@@ -7,6 +7,9 @@ enum class FastPath : unsigned {
   /// rasterize: triangles whose bounds hold a few pixel centres are tested against them at
   /// setup; those covering none are dropped, the others' bounds shrink to the covered centres.
   SmallTriangleCoverage = 1u << 0,
+  /// antialias: pixels that no potential silhouette edge's screen bounds touch are marked once
+  /// per call; a neighbour pair of two unmarked pixels cannot blend and is not walked.
+  SilhouetteMask = 1u << 1,
 };
 
 bool fast_path_enabled(FastPath path);

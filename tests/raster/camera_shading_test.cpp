@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <array>
 #include <cmath>
 #include <filesystem>
 
@@ -83,6 +84,41 @@ TEST(Camera, TransformClipMatchesHomogeneousProductAndIsDifferentiable) {
   // Shared vertices, batched matrices.
   EXPECT_EQ(transform_clip(v.detach()[0], m.detach()).sizes(), (at::IntArrayRef{2, 5, 4}));
   EXPECT_THROW(transform_clip(at::zeros({5, 2}), m), InputError);
+}
+
+TEST(Camera, TransformClipGradientsMatchTheMatrixProductForEverySharing) {
+  // Shared vertices with batched matrices, batched vertices with one matrix, both batched, in
+  // float and double: values and both gradients against the same product written with matmul.
+  at::Generator gen = at::detail::createCPUGenerator(3);
+  struct Case {
+    std::vector<int64_t> v_shape, m_shape;
+  };
+  for (const Case& c : {Case{{7, 3}, {3, 4, 4}}, Case{{3, 7, 3}, {4, 4}}, Case{{3, 7, 3}, {3, 4, 4}},
+                        Case{{1, 7, 3}, {3, 4, 4}}, Case{{7, 3}, {4, 4}}})
+    for (at::ScalarType dtype : {at::kDouble, at::kFloat}) {
+      const at::Tensor v0 = at::randn(c.v_shape, gen, dtype), m0 = at::randn(c.m_shape, gen, dtype);
+      const at::Tensor weights = at::randn({3, 7, 4}, gen, dtype);
+      auto run = [&](bool reference) {
+        const at::Tensor v = v0.clone().requires_grad_(true), m = m0.clone().requires_grad_(true);
+        at::Tensor out;
+        if (reference) {
+          const at::Tensor vb = v.dim() == 2 ? v.unsqueeze(0) : v;
+          const at::Tensor mb = m.dim() == 2 ? m.unsqueeze(0) : m;
+          out = at::matmul(at::cat({vb, at::ones({vb.size(0), 7, 1}, vb.options())}, 2), mb.transpose(1, 2));
+        } else {
+          out = transform_clip(v, m);
+        }
+        out = out.expand({3, 7, 4});
+        (out * weights).sum().backward();
+        return std::array<at::Tensor, 3>{out.detach(), v.grad(), m.grad()};
+      };
+      const auto got = run(false), want = run(true);
+      const double tol = dtype == at::kDouble ? 1e-12 : 1e-5;
+      for (int i = 0; i < 3; ++i) {
+        ASSERT_EQ(got[i].sizes(), want[i].sizes()) << i;
+        EXPECT_TRUE(at::allclose(got[i], want[i], tol, tol)) << "output/vertex/matrix gradient " << i;
+      }
+    }
 }
 
 TEST(Shading, IrradianceMatchesNumericalIntegration) {

@@ -1,7 +1,10 @@
 // The kernels' shortcuts (engine/raster/fast_paths.h) against the long way, bit for bit: on the
-// scene table, on dense random sub-pixel triangles and on the ICT head in several views.
+// scene table, on dense random sub-pixel triangles and on the ICT head in several views. The
+// antialias shortcut is checked on its outputs and on both gradients.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <array>
 
 #include "engine/face/face_model.h"
 #include "engine/raster/camera.h"
@@ -86,6 +89,46 @@ TEST(FastPaths, SmallTriangleCoverageEqualsTheTilePassOnScenes) {
 TEST(FastPaths, SmallTriangleCoverageEqualsTheTilePassOnTheHead) {
   const HeadViews& h = head_views();
   for (int size : {64, 256, 700}) expect_same_raster(h.clip, h.triangles, size, size, std::to_string(size));
+}
+
+/// Antialias with and without the silhouette mask: the same image, colour gradient and position
+/// gradient, bit for bit. The colour is random so every blend shows. Returns whether anything
+/// blended (the comparison means something only then).
+bool expect_same_antialias(const at::Tensor& pos, const at::Tensor& tris, int h, int w, const std::string& name) {
+  const at::Tensor rast = rasterize(pos, tris, h, w).rast;
+  const int64_t views = pos.dim() == 3 ? pos.size(0) : 1;
+  at::manual_seed(7);
+  const at::Tensor color = at::rand({views, h, w, 3}, pos.options());
+  const at::Tensor weights = at::rand({views, h, w, 3}, pos.options());
+  const auto topology = AntialiasTopology::build(tris, static_cast<int>(pos.size(-2)));
+  auto run = [&] {
+    const at::Tensor c = color.clone().requires_grad_(true), p = pos.clone().requires_grad_(true);
+    const at::Tensor out = antialias(c, rast, p, tris, topology);
+    (out * weights).sum().backward();
+    return std::array<at::Tensor, 3>{out.detach(), c.grad(), p.grad()};
+  };
+  const auto fast = run();
+  const auto slow = without(cpu::FastPath::SilhouetteMask, run);
+  EXPECT_TRUE(at::equal(fast[0], slow[0])) << name << ": image";
+  EXPECT_TRUE(at::equal(fast[1], slow[1])) << name << ": colour gradient";
+  EXPECT_TRUE(at::equal(fast[2], slow[2])) << name << ": position gradient";
+  return !at::equal(fast[0], color);
+}
+
+TEST(FastPaths, SilhouetteMaskEqualsWalkingEveryPairOnScenes) {
+  int blended = 0, total = 0;
+  for (const ClipScene& s : clip_scenes()) {
+    blended += expect_same_antialias(s.pos, s.triangles, s.height, s.width, s.name);
+    blended += expect_same_antialias(s.pos.to(at::kFloat), s.triangles, s.height, s.width, s.name + " float");
+    total += 2;
+  }
+  EXPECT_GE(blended, total - 2) << "scenes where something blended";
+}
+
+TEST(FastPaths, SilhouetteMaskEqualsWalkingEveryPairOnTheHead) {
+  const HeadViews& h = head_views();
+  for (int size : {64, 256, 700})
+    EXPECT_TRUE(expect_same_antialias(h.clip, h.triangles, size, size, std::to_string(size))) << size;
 }
 
 }  // namespace
