@@ -83,12 +83,14 @@ void set_threads() {
 }
 
 /// Rasterize (with derivatives), interpolate uvs (with derivatives) and normals, trilinear
-/// texture, Lambert shading, antialias; then backward to positions and texture.
+/// texture, shading as render() does it (albedo x SH irradiance of the normalized normal, masked
+/// by coverage: shade_sh), antialias; then backward to positions and texture. Vertex positions
+/// stand in for the normals (the same interpolation work; vertex normals are the face model's).
 void BM_HeadAllOps(benchmark::State& state) {
   set_threads();
   const HeadScene& s = scene();
   const int size = static_cast<int>(state.range(0));
-  const at::Tensor light = at::tensor({0.3f, 0.4f, 0.87f});
+  const at::Tensor light = lr::default_sh_lighting();
   // Leaves as an optimizer holds them: created once, gradients dropped before every step.
   const at::Tensor verts = s.vertices.clone().requires_grad_(true);
   const at::Tensor tex = s.albedo.clone().requires_grad_(true);
@@ -108,8 +110,8 @@ void BM_HeadAllOps(benchmark::State& state) {
     tex_opts.uv_da = uv.out_da;
     const at::Tensor albedo = lr::texture(tex, uv.out, tex_opts);
     const at::Tensor normals = lr::interpolate(verts, r.rast, s.triangles).out;  // positions as a stand-in attribute
-    const at::Tensor shade = (normals * light).sum(3, true).sigmoid();
-    const at::Tensor color = lr::antialias(albedo * shade, r.rast, clip, s.triangles, s.topology);
+    const at::Tensor shaded = lr::shade_sh(albedo, normals, light, r.rast);
+    const at::Tensor color = lr::antialias(shaded, r.rast, clip, s.triangles, s.topology);
     color.sum().backward();
     benchmark::DoNotOptimize(verts.grad().data_ptr());
   }

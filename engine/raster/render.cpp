@@ -94,11 +94,9 @@ RenderOutputs render(const RenderMesh& mesh, const CameraMatrices& cameras, cons
     albedo = albedo * coverage;
   }
 
-  const at::Tensor sh = settings.sh.defined() ? settings.sh.to(dtype) : default_sh_lighting(dtype);
-  at::Tensor normal_world, irradiance;
-  if (need_normals) normal_world = safe_normalize(interp.narrow(3, normal_at, 3));
-  if (passes & (kShadedPass | kGeometryPass))
-    irradiance = sh_irradiance(normal_world, sh.dim() == 3 ? sh.expand({views, 3, 9}) : sh);
+  at::Tensor sh = settings.sh.defined() ? settings.sh.to(dtype) : default_sh_lighting(dtype);
+  if (sh.dim() == 3) sh = sh.expand({views, 3, 9});
+  const at::Tensor normals = need_normals ? interp.narrow(3, normal_at, 3) : at::Tensor();
 
   // Every antialiased pass in one tensor, split afterwards.
   struct Slot {
@@ -112,16 +110,21 @@ RenderOutputs render(const RenderMesh& mesh, const CameraMatrices& cameras, cons
     slots.push_back({target, image.size(3)});
     blend.push_back(image);
   };
-  if (passes & kShadedPass) add(albedo * irradiance * coverage, &out.shaded);
+  // Shading (normalize, irradiance, albedo, coverage) is one fused op each way.
+  if (passes & kShadedPass) add(shade_sh(albedo, normals, sh, r.rast), &out.shaded);
   if (passes & kAlbedoPass) add(albedo, &out.albedo);
   if (passes & kNormalPass) {
     // Rotate into camera space: n_cam = R n for each view.
+    const at::Tensor normal_world = safe_normalize(normals);
     const at::Tensor rot = view_m.expand({views, 4, 4}).narrow(1, 0, 3).narrow(2, 0, 3).to(dtype);
     const at::Tensor flat = normal_world.reshape({views, -1, 3});
     const at::Tensor cam = at::bmm(flat, rot.transpose(1, 2)).reshape(normal_world.sizes());
     add((cam * 0.5 + 0.5) * coverage, &out.normal);
   }
-  if (passes & kGeometryPass) add(irradiance * settings.grey * coverage, &out.geometry);
+  if (passes & kGeometryPass)
+    add(shade_sh(at::full({views, settings.height, settings.width, 3}, settings.grey, r.rast.options()), normals, sh,
+                 r.rast),
+        &out.geometry);
   if (passes & kMaskPass) add(coverage, &out.mask);
   if (passes & kRegionPass) add(interp.narrow(3, region_at, regions) * coverage, &out.regions);
   if (!blend.empty()) {

@@ -7,12 +7,12 @@
 #include <string>
 
 #include "engine/core/error.h"
+#include "engine/raster/shade_params.h"
 
 namespace likeness::raster {
 namespace {
 
-// Ramamoorthi and Hanrahan, "An Efficient Representation for Irradiance Environment Maps" (2001).
-constexpr double kC1 = 0.429043, kC2 = 0.511664, kC3 = 0.743125, kC4 = 0.886227, kC5 = 0.247708;
+constexpr double kC1 = kShC1, kC2 = kShC2, kC3 = kShC3, kC4 = kShC4, kC5 = kShC5;
 
 /// Real SH basis values Y_lm(d) in the order L00, L1-1, L10, L11, L2-2, L2-1, L20, L21, L22.
 std::array<double, 9> sh_basis(double x, double y, double z) {
@@ -27,7 +27,88 @@ std::array<double, 9> sh_basis(double x, double y, double z) {
           0.546274 * (x * x - y * y)};
 }
 
+template <typename T>
+ShadeParams<T> shade_params(const at::Tensor& albedo, const at::Tensor& normals, const at::Tensor& sh,
+                            const at::Tensor& rast) {
+  ShadeParams<T> p;
+  p.albedo = albedo.data_ptr<T>();
+  p.normals = normals.data_ptr<T>();
+  p.sh = sh.data_ptr<T>();
+  p.sh_views = sh.dim() == 3 ? static_cast<int>(sh.size(0)) : 1;
+  p.rast = rast.numel() > 0 ? rast.data_ptr<T>() : nullptr;
+  p.pixels = albedo.numel() / 3;
+  p.per_view = p.sh_views > 1 ? p.pixels / p.sh_views : p.pixels;
+  return p;
+}
+
+/// shade_sh on contiguous CPU float/double tensors of one dtype (validated by shade_sh).
+struct ShadeFunction : public torch::autograd::Function<ShadeFunction> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& albedo,
+                            const at::Tensor& normals, const at::Tensor& sh, const at::Tensor& rast) {
+    at::Tensor out = at::empty_like(albedo);
+    AT_DISPATCH_FLOATING_TYPES(albedo.scalar_type(), "shade_sh", [&] {
+      ShadeParams<scalar_t> p = shade_params<scalar_t>(albedo, normals, sh, rast);
+      p.out = out.data_ptr<scalar_t>();
+      shade_forward_cpu(p);
+    });
+    ctx->save_for_backward({albedo, normals, sh, rast});
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &albedo = saved[0], &normals = saved[1], &sh = saved[2], &rast = saved[3];
+    const at::Tensor g = grads[0].contiguous();
+    at::Tensor grad_albedo, grad_normals, grad_sh;
+    if (ctx->needs_input_grad(0)) grad_albedo = at::empty_like(albedo);
+    if (ctx->needs_input_grad(1)) grad_normals = at::empty_like(normals);
+    if (ctx->needs_input_grad(2)) grad_sh = at::empty_like(sh);
+    AT_DISPATCH_FLOATING_TYPES(albedo.scalar_type(), "shade_sh_backward", [&] {
+      ShadeParams<scalar_t> p = shade_params<scalar_t>(albedo, normals, sh, rast);
+      p.grad_out = g.data_ptr<scalar_t>();
+      p.grad_albedo = grad_albedo.defined() ? grad_albedo.data_ptr<scalar_t>() : nullptr;
+      p.grad_normals = grad_normals.defined() ? grad_normals.data_ptr<scalar_t>() : nullptr;
+      p.grad_sh = grad_sh.defined() ? grad_sh.data_ptr<scalar_t>() : nullptr;
+      shade_backward_cpu(p);
+    });
+    return {grad_albedo, grad_normals, grad_sh, at::Tensor()};
+  }
+};
+
 }  // namespace
+
+at::Tensor shade_sh(const at::Tensor& albedo, const at::Tensor& normals, const at::Tensor& sh, const at::Tensor& rast) {
+  if (!albedo.defined() || albedo.dim() < 1 || albedo.size(-1) != 3)
+    throw InputError("shade_sh: albedo must be [..., 3]");
+  if (!normals.defined() || normals.sizes() != albedo.sizes())
+    throw InputError("shade_sh: normals must have albedo's shape " + std::string(c10::str(albedo.sizes())));
+  if (!sh.defined() || (sh.dim() != 2 && sh.dim() != 3) || sh.size(-1) != 9 || sh.size(-2) != 3)
+    throw InputError("shade_sh: lighting must be [3, 9] or [B, 3, 9]");
+  if (sh.dim() == 3 && (albedo.dim() < 2 || albedo.size(0) != sh.size(0)))
+    throw InputError("shade_sh: batched lighting [" + std::to_string(sh.size(0)) +
+                     ", 3, 9] needs albedo and normals with the same leading dimension");
+  if (rast.defined()) {
+    std::vector<int64_t> want(albedo.sizes().begin(), albedo.sizes().end());
+    want.back() = 4;
+    if (rast.sizes() != at::IntArrayRef(want))
+      throw InputError("shade_sh: rast must be " + std::string(c10::str(at::IntArrayRef(want))) + ", got " +
+                       std::string(c10::str(rast.sizes())));
+  }
+  const auto dtype = albedo.scalar_type();
+  const bool kernel = albedo.device().is_cpu() && (dtype == at::kFloat || dtype == at::kDouble);
+  if (!kernel) {
+    // The same expression as tensor ops (other devices and dtypes).
+    const at::Tensor n = normals / normals.norm(2, -1, true).clamp_min(1e-12);
+    const at::Tensor e = sh_irradiance(n, sh);
+    at::Tensor out = albedo * e;
+    if (rast.defined()) out = out * (rast.narrow(-1, 3, 1) > 0).to(dtype);
+    return out;
+  }
+  return ShadeFunction::apply(albedo.contiguous(), normals.to(dtype).contiguous(), sh.to(dtype).contiguous(),
+                              // autograd functions take no undefined inputs: no raster is an empty one
+                              rast.defined() ? rast.to(dtype).contiguous() : at::empty({0}, albedo.options()));
+}
 
 at::Tensor sh_irradiance(const at::Tensor& normals, const at::Tensor& sh) {
   if (!normals.defined() || normals.dim() < 1 || normals.size(-1) != 3)

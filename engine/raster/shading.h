@@ -23,6 +23,15 @@ namespace likeness::raster {
 /// c5 = 0.247708). A Lambertian surface shades as albedo * E(n) (the 1/pi lives in the lighting).
 at::Tensor sh_irradiance(const at::Tensor& normals, const at::Tensor& sh);
 
+/// Lambertian shading in one fused op: coverage * albedo * E(normals / |normals|), with E as in
+/// sh_irradiance. albedo and normals [..., 3] of one shape (normals need not be unit length: they
+/// are normalized here, lengths under 1e-12 divided by 1e-12), sh [3, 9] or [B, 3, 9] with B the
+/// leading dimension of albedo, and optionally rast [..., 4] whose triangle id (channel 3) > 0
+/// marks covered pixels (others shade to 0). Differentiable with respect to albedo, normals and
+/// sh. One pass per pixel each way on the CPU instead of a dozen tensor ops.
+at::Tensor shade_sh(const at::Tensor& albedo, const at::Tensor& normals, const at::Tensor& sh,
+                    const at::Tensor& rast = {});
+
 /// SH coefficients [3, 9] of a directional light of irradiance `intensity` (RGB) from unit
 /// direction `direction` (pointing toward the light), plus `ambient` irradiance everywhere.
 at::Tensor sh_from_light(const std::array<double, 3>& direction, const std::array<double, 3>& intensity,

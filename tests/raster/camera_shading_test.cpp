@@ -158,6 +158,82 @@ TEST(Shading, IrradianceMatchesNumericalIntegration) {
   }
 }
 
+/// shade_sh written as the tensor expression it fuses (independent of its kernel).
+at::Tensor shade_reference(const at::Tensor& albedo, const at::Tensor& normals, const at::Tensor& sh,
+                           const at::Tensor& rast) {
+  const at::Tensor n = normals / normals.norm(2, -1, true).clamp_min(1e-12);
+  at::Tensor out = albedo * sh_irradiance(n, sh);
+  if (rast.defined()) out = out * (rast.narrow(-1, 3, 1) > 0).to(albedo.scalar_type());
+  return out;
+}
+
+TEST(Shading, FusedShadingMatchesTheTensorExpressionAndItsGradients) {
+  // Random albedo, unnormalized normals (some zero: background), shared and per-view lighting,
+  // with and without a raster's coverage; values and all three gradients in double and float.
+  at::Generator gen = at::detail::createCPUGenerator(4);
+  for (at::ScalarType dtype : {at::kDouble, at::kFloat})
+    for (bool batched_light : {false, true})
+      for (bool with_rast : {false, true}) {
+        const at::Tensor albedo0 = at::rand({3, 5, 7, 3}, gen, dtype);
+        at::Tensor normals0 = at::randn({3, 5, 7, 3}, gen, dtype) * 3.0;
+        normals0.select(2, 0).zero_();
+        const at::Tensor sh0 = batched_light ? at::randn({3, 3, 9}, gen, dtype) : at::randn({3, 9}, gen, dtype);
+        at::Tensor rast;
+        if (with_rast) {
+          rast = at::zeros({3, 5, 7, 4}, dtype);
+          rast.select(3, 3).copy_((at::rand({3, 5, 7}, gen) > 0.3).to(dtype) * 5);
+        }
+        const at::Tensor weights = at::randn({3, 5, 7, 3}, gen, dtype);
+        auto run = [&](bool fused) {
+          const at::Tensor a = albedo0.clone().requires_grad_(true), n = normals0.clone().requires_grad_(true),
+                           l = sh0.clone().requires_grad_(true);
+          const at::Tensor out = fused ? shade_sh(a, n, l, rast) : shade_reference(a, n, l, rast);
+          (out * weights).sum().backward();
+          return std::array<at::Tensor, 4>{out.detach(), a.grad(), n.grad(), l.grad()};
+        };
+        const auto got = run(true), want = run(false);
+        const double tol = dtype == at::kDouble ? 1e-10 : 2e-4;
+        const char* what[4] = {"image", "albedo gradient", "normal gradient", "lighting gradient"};
+        for (int i = 0; i < 4; ++i)
+          EXPECT_TRUE(at::allclose(got[i], want[i], tol, tol))
+              << what[i] << " dtype " << dtype << " batched " << batched_light << " rast " << with_rast << ": max "
+              << (got[i] - want[i]).abs().max().item<double>();
+      }
+}
+
+TEST(Shading, FusedShadingGradientsMatchFiniteDifferences) {
+  at::Generator gen = at::detail::createCPUGenerator(5);
+  const at::Tensor inputs[3] = {at::rand({2, 3, 4, 3}, gen, at::kDouble), at::randn({2, 3, 4, 3}, gen, at::kDouble),
+                                at::randn({2, 3, 9}, gen, at::kDouble)};
+  const at::Tensor weights = loss_weights(inputs[0], 9);
+  const char* names[3] = {"albedo", "normals", "sh"};
+  for (int which = 0; which < 3; ++which) {
+    at::Tensor x = inputs[which].clone().requires_grad_(true);
+    auto with = [&](const at::Tensor& v) {
+      at::Tensor args[3] = {inputs[0], inputs[1], inputs[2]};
+      args[which] = v;
+      return shade_sh(args[0], args[1], args[2]);
+    };
+    (with(x) * weights).sum().backward();
+    const int checked = check_gradient(
+        [&](const at::Tensor& v) { return (with(v) * weights).sum().item<double>(); }, inputs[which], x.grad(),
+        GradCheck{}, names[which]);
+    EXPECT_GT(checked, 20) << names[which];
+  }
+}
+
+TEST(Shading, FusedShadingNamesBadShapes) {
+  const at::Tensor a = at::rand({2, 4, 4, 3});
+  try {
+    shade_sh(a, at::rand({2, 4, 4, 2}), default_sh_lighting());
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("normals"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(shade_sh(a, a, at::rand({3, 3, 9})), InputError);              // 3 lights for 2 views
+  EXPECT_THROW(shade_sh(a, a, default_sh_lighting(), at::zeros({2, 4, 4, 3})), InputError);  // rast
+}
+
 TEST(Shading, DirectionalLightAndDefaults) {
   const at::Tensor sh = sh_from_light({0, 0, 1}, {1, 1, 1}, {0.2, 0.2, 0.2}, at::kDouble);
   const at::Tensor n = at::tensor({0.0, 0.0, 1.0, 0.0, 0.0, -1.0}, at::kDouble).reshape({2, 3});

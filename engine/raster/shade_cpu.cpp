@@ -1,0 +1,141 @@
+// Fused SH shading on the CPU (see shade_params.h): blocks of pixels in parallel, one pass each
+// way. The lighting gradient is summed per fixed block of pixels and the blocks added in order,
+// so it does not depend on the thread count or schedule.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "engine/raster/cpu_parallel.h"
+#include "engine/raster/shade_params.h"
+
+namespace likeness::raster {
+namespace {
+
+/// Pixels per block of the lighting-gradient partial sums.
+constexpr std::int64_t kBlock = 2048;
+/// Normals shorter than this are divided by it instead (render's safe normalize).
+constexpr double kMinLength = 1e-12;
+
+/// What forward and backward both need at a pixel.
+struct Pixel {
+  double n[3];       // unit normal
+  double inv_len;    // 1 / max(|normal|, kMinLength)
+  bool clamped;      // |normal| < kMinLength: the division does not depend on the length
+  double basis[9];
+};
+
+template <typename T>
+inline Pixel load_pixel(const T* normal) {
+  Pixel px;
+  const double x = double(normal[0]), y = double(normal[1]), z = double(normal[2]);
+  const double len = std::sqrt(x * x + y * y + z * z);
+  px.clamped = !(len >= kMinLength);
+  px.inv_len = px.clamped ? 1.0 / kMinLength : 1.0 / len;
+  px.n[0] = x * px.inv_len;
+  px.n[1] = y * px.inv_len;
+  px.n[2] = z * px.inv_len;
+  sh_irradiance_basis(px.n[0], px.n[1], px.n[2], px.basis);
+  return px;
+}
+
+template <typename T>
+inline double coverage(const ShadeParams<T>& p, std::int64_t i) {
+  return p.rast == nullptr || p.rast[i * 4 + 3] > T(0) ? 1.0 : 0.0;
+}
+
+template <typename T>
+inline const T* lighting(const ShadeParams<T>& p, std::int64_t i) {
+  return p.sh + (p.sh_views == 1 ? 0 : (i / p.per_view) * 27);
+}
+
+template <typename T>
+void forward(const ShadeParams<T>& p) {
+  cpu::parallel_blocks(p.pixels, kBlock, [&](std::int64_t b, std::int64_t e, int) {
+    for (std::int64_t i = b; i < e; ++i) {
+      T* out = p.out + i * 3;
+      if (coverage(p, i) == 0.0) {
+        out[0] = out[1] = out[2] = T(0);
+        continue;
+      }
+      const Pixel px = load_pixel(p.normals + i * 3);
+      const T* L = lighting(p, i);
+      for (int c = 0; c < 3; ++c) {
+        double e_c = 0;
+        for (int k = 0; k < 9; ++k) e_c += double(L[c * 9 + k]) * px.basis[k];
+        out[c] = T(double(p.albedo[i * 3 + c]) * e_c);
+      }
+    }
+  });
+}
+
+template <typename T>
+void backward(const ShadeParams<T>& p) {
+  // Blocks never straddle views, so each block's lighting sums belong to one view's coefficients.
+  const std::int64_t range = p.sh_views == 1 ? p.pixels : p.per_view;
+  const std::int64_t ranges = p.sh_views == 1 ? 1 : p.sh_views;
+  const std::int64_t per_range = (range + kBlock - 1) / kBlock;
+  const std::int64_t blocks = ranges * per_range;
+  std::vector<double> partial(p.grad_sh ? std::size_t(blocks) * 27 : 0, 0.0);
+  cpu::parallel_items(blocks, cpu::worker_count(), [&](std::int64_t block, int) {
+    const std::int64_t r = block / per_range, b = r * range + (block % per_range) * kBlock;
+    const std::int64_t e = std::min(b + kBlock, (r + 1) * range);
+    double* sums = p.grad_sh ? partial.data() + block * 27 : nullptr;
+    for (std::int64_t i = b; i < e; ++i) {
+      const double cov = coverage(p, i);
+      const T* g = p.grad_out + i * 3;
+      if (cov == 0.0 || (g[0] == T(0) && g[1] == T(0) && g[2] == T(0))) {
+        if (p.grad_albedo)
+          for (int c = 0; c < 3; ++c) p.grad_albedo[i * 3 + c] = T(0);
+        if (p.grad_normals)
+          for (int c = 0; c < 3; ++c) p.grad_normals[i * 3 + c] = T(0);
+        continue;
+      }
+      const Pixel px = load_pixel(p.normals + i * 3);
+      const T* L = lighting(p, i);
+      double w[3];  // d loss / d E_c
+      for (int c = 0; c < 3; ++c) {
+        const double gc = double(g[c]);
+        w[c] = gc * double(p.albedo[i * 3 + c]);
+        if (p.grad_albedo) {
+          double e_c = 0;
+          for (int k = 0; k < 9; ++k) e_c += double(L[c * 9 + k]) * px.basis[k];
+          p.grad_albedo[i * 3 + c] = T(gc * e_c);
+        }
+      }
+      if (p.grad_normals) {
+        // d E_c / d n from the basis, then through the normalization.
+        double gn[3] = {0, 0, 0};
+        const double x = px.n[0], y = px.n[1], z = px.n[2];
+        for (int c = 0; c < 3; ++c) {
+          const T* l = L + c * 9;
+          const double dx = 2.0 * kShC2 * l[3] + 2.0 * kShC1 * (y * l[4] + z * l[7] + x * l[8]);
+          const double dy = 2.0 * kShC2 * l[1] + 2.0 * kShC1 * (x * l[4] + z * l[5] - y * l[8]);
+          const double dz = 2.0 * kShC2 * l[2] + 2.0 * kShC1 * (y * l[5] + x * l[7]) + 2.0 * kShC3 * z * l[6];
+          gn[0] += w[c] * dx;
+          gn[1] += w[c] * dy;
+          gn[2] += w[c] * dz;
+        }
+        const double radial = px.clamped ? 0.0 : gn[0] * x + gn[1] * y + gn[2] * z;
+        for (int k = 0; k < 3; ++k) p.grad_normals[i * 3 + k] = T((gn[k] - radial * px.n[k]) * px.inv_len);
+      }
+      if (sums)
+        for (int c = 0; c < 3; ++c)
+          for (int k = 0; k < 9; ++k) sums[c * 9 + k] += w[c] * px.basis[k];
+    }
+  });
+  if (p.grad_sh) {
+    std::vector<double> total(std::size_t(ranges) * 27, 0.0);
+    for (std::int64_t block = 0; block < blocks; ++block)
+      for (int j = 0; j < 27; ++j) total[std::size_t(block / per_range) * 27 + j] += partial[std::size_t(block) * 27 + j];
+    for (std::size_t j = 0; j < total.size(); ++j) p.grad_sh[j] = T(total[j]);
+  }
+}
+
+}  // namespace
+
+void shade_forward_cpu(const ShadeParams<float>& p) { forward(p); }
+void shade_forward_cpu(const ShadeParams<double>& p) { forward(p); }
+void shade_backward_cpu(const ShadeParams<float>& p) { backward(p); }
+void shade_backward_cpu(const ShadeParams<double>& p) { backward(p); }
+
+}  // namespace likeness::raster
