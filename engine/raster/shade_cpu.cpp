@@ -1,6 +1,6 @@
 // Fused SH shading on the CPU (see shade_params.h): blocks of pixels in parallel, one pass each
-// way. The lighting gradient is summed per fixed block of pixels and the blocks added in order,
-// so it does not depend on the thread count or schedule.
+// way, the block's lighting read once. The lighting gradient is summed per fixed block of pixels
+// and the blocks added in order, so it does not depend on the thread count or schedule.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -38,19 +38,36 @@ inline Pixel load_pixel(const T* normal) {
   return px;
 }
 
+/// Blocks of for_blocks: per view (or over all pixels for shared lighting), ceil(pixels / kBlock).
+template <typename T>
+std::int64_t block_count(const ShadeParams<T>& p) {
+  const std::int64_t range = p.sh_views == 1 ? p.pixels : p.per_view;
+  return (p.sh_views == 1 ? 1 : p.sh_views) * ((range + kBlock - 1) / kBlock);
+}
+
 template <typename T>
 inline double coverage(const ShadeParams<T>& p, std::int64_t i) {
   return p.rast == nullptr || p.rast[i * 4 + 3] > T(0) ? 1.0 : 0.0;
 }
 
-template <typename T>
-inline const T* lighting(const ShadeParams<T>& p, std::int64_t i) {
-  return p.sh + (p.sh_views == 1 ? 0 : (i / p.per_view) * 27);
+/// Blocks of at most kBlock pixels that never straddle views (so a block has one lighting), run
+/// in parallel: fn(block, begin, end, L) with L the block's 27 coefficients in double.
+template <typename T, typename F>
+void for_blocks(const ShadeParams<T>& p, F&& fn) {
+  const std::int64_t range = p.sh_views == 1 ? p.pixels : p.per_view;
+  const std::int64_t per_range = (range + kBlock - 1) / kBlock;
+  cpu::parallel_items(block_count(p), cpu::worker_count(), [&](std::int64_t block, int) {
+    const std::int64_t r = block / per_range, b = r * range + (block % per_range) * kBlock;
+    const std::int64_t e = std::min(b + kBlock, (r + 1) * range);
+    double L[27];
+    for (int j = 0; j < 27; ++j) L[j] = double(p.sh[r * 27 + j]);
+    fn(block, b, e, static_cast<const double*>(L));
+  });
 }
 
 template <typename T>
 void forward(const ShadeParams<T>& p) {
-  cpu::parallel_blocks(p.pixels, kBlock, [&](std::int64_t b, std::int64_t e, int) {
+  for_blocks(p, [&](std::int64_t, std::int64_t b, std::int64_t e, const double* L) {
     for (std::int64_t i = b; i < e; ++i) {
       T* out = p.out + i * 3;
       if (coverage(p, i) == 0.0) {
@@ -58,10 +75,9 @@ void forward(const ShadeParams<T>& p) {
         continue;
       }
       const Pixel px = load_pixel(p.normals + i * 3);
-      const T* L = lighting(p, i);
       for (int c = 0; c < 3; ++c) {
         double e_c = 0;
-        for (int k = 0; k < 9; ++k) e_c += double(L[c * 9 + k]) * px.basis[k];
+        for (int k = 0; k < 9; ++k) e_c += L[c * 9 + k] * px.basis[k];
         out[c] = T(double(p.albedo[i * 3 + c]) * e_c);
       }
     }
@@ -70,15 +86,9 @@ void forward(const ShadeParams<T>& p) {
 
 template <typename T>
 void backward(const ShadeParams<T>& p) {
-  // Blocks never straddle views, so each block's lighting sums belong to one view's coefficients.
-  const std::int64_t range = p.sh_views == 1 ? p.pixels : p.per_view;
-  const std::int64_t ranges = p.sh_views == 1 ? 1 : p.sh_views;
-  const std::int64_t per_range = (range + kBlock - 1) / kBlock;
-  const std::int64_t blocks = ranges * per_range;
+  const std::int64_t blocks = block_count(p);
   std::vector<double> partial(p.grad_sh ? std::size_t(blocks) * 27 : 0, 0.0);
-  cpu::parallel_items(blocks, cpu::worker_count(), [&](std::int64_t block, int) {
-    const std::int64_t r = block / per_range, b = r * range + (block % per_range) * kBlock;
-    const std::int64_t e = std::min(b + kBlock, (r + 1) * range);
+  for_blocks(p, [&](std::int64_t block, std::int64_t b, std::int64_t e, const double* L) {
     double* sums = p.grad_sh ? partial.data() + block * 27 : nullptr;
     for (std::int64_t i = b; i < e; ++i) {
       const double cov = coverage(p, i);
@@ -91,14 +101,13 @@ void backward(const ShadeParams<T>& p) {
         continue;
       }
       const Pixel px = load_pixel(p.normals + i * 3);
-      const T* L = lighting(p, i);
       double w[3];  // d loss / d E_c
       for (int c = 0; c < 3; ++c) {
         const double gc = double(g[c]);
         w[c] = gc * double(p.albedo[i * 3 + c]);
         if (p.grad_albedo) {
           double e_c = 0;
-          for (int k = 0; k < 9; ++k) e_c += double(L[c * 9 + k]) * px.basis[k];
+          for (int k = 0; k < 9; ++k) e_c += L[c * 9 + k] * px.basis[k];
           p.grad_albedo[i * 3 + c] = T(gc * e_c);
         }
       }
@@ -107,7 +116,7 @@ void backward(const ShadeParams<T>& p) {
         double gn[3] = {0, 0, 0};
         const double x = px.n[0], y = px.n[1], z = px.n[2];
         for (int c = 0; c < 3; ++c) {
-          const T* l = L + c * 9;
+          const double* l = L + c * 9;
           const double dx = 2.0 * kShC2 * l[3] + 2.0 * kShC1 * (y * l[4] + z * l[7] + x * l[8]);
           const double dy = 2.0 * kShC2 * l[1] + 2.0 * kShC1 * (x * l[4] + z * l[5] - y * l[8]);
           const double dz = 2.0 * kShC2 * l[2] + 2.0 * kShC1 * (y * l[5] + x * l[7]) + 2.0 * kShC3 * z * l[6];
@@ -124,7 +133,9 @@ void backward(const ShadeParams<T>& p) {
     }
   });
   if (p.grad_sh) {
-    std::vector<double> total(std::size_t(ranges) * 27, 0.0);
+    // Blocks added in order: the sum does not depend on the thread count or schedule.
+    const std::int64_t per_range = blocks / (p.sh_views == 1 ? 1 : p.sh_views);
+    std::vector<double> total(std::size_t(p.sh_views) * 27, 0.0);
     for (std::int64_t block = 0; block < blocks; ++block)
       for (int j = 0; j < 27; ++j) total[std::size_t(block / per_range) * 27 + j] += partial[std::size_t(block) * 27 + j];
     for (std::size_t j = 0; j < total.size(); ++j) p.grad_sh[j] = T(total[j]);
