@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "engine/raster/antialias_params.h"
@@ -63,23 +64,18 @@ struct Context {
     return f;
   }
 
+  /// The sign of the triangle's screen-space area (counter-clockwise, y up: +1), 0 when a vertex
+  /// has no finite screen position (w <= 0, non-finite input, or a projection that overflows).
   signed char compute_facing(int view, int tri) const {
     const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
-    const T* pos = p.pos + p.pos_view_stride * view;
-    double v[3][3];
-    bool ok = true;
-    for (int k = 0; k < 3; ++k) {
-      const T* s = pos + std::int64_t(t[k]) * 4;
-      v[k][0] = double(s[0]);
-      v[k][1] = double(s[1]);
-      v[k][2] = double(s[3]);
-      ok = ok && v[k][2] > 0.0 && std::isfinite(v[k][0]) && std::isfinite(v[k][1]) && std::isfinite(v[k][2]);
-    }
-    if (!ok) return 0;
-    const double det = v[0][0] * (v[1][1] * v[2][2] - v[1][2] * v[2][1]) -
-                       v[0][1] * (v[1][0] * v[2][2] - v[1][2] * v[2][0]) +
-                       v[0][2] * (v[1][0] * v[2][1] - v[1][1] * v[2][0]);
-    return det > 0.0 ? 1 : (det < 0.0 ? -1 : 0);
+    const double* scr = screen.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 2);
+    const double* a = scr + std::int64_t(t[0]) * 2;
+    const double* b = scr + std::int64_t(t[1]) * 2;
+    const double* c = scr + std::int64_t(t[2]) * 2;
+    const double area = (b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1]);
+    // Non-finite when any coordinate is (NaN marks vertices without a screen position).
+    if (!std::isfinite(area) || !std::isfinite(a[0] + a[1] + b[0] + b[1] + c[0] + c[1])) return 0;
+    return area > 0.0 ? 1 : (area < 0.0 ? -1 : 0);
   }
 
   int id(const T* rast, std::int64_t pix) const {
@@ -288,19 +284,20 @@ void mark_silhouettes(Context<T>& ctx) {
   });
 }
 
-/// Facing of every triangle per view and the screen position of every vertex with w > 0.
+/// The screen position of every finite vertex with w > 0 (NaN for the others), and the silhouette
+/// mask when that shortcut is on (triangle facing is otherwise computed on first use).
 template <typename T>
 void prepare(Context<T>& ctx) {
   const AntialiasParams<T>& p = ctx.p;
   ctx.facing.assign(std::size_t(p.views) * p.triangle_count, kFacingUnknown);  // filled on use
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : p.views;
-  ctx.screen.assign(std::size_t(pos_views) * p.vertex_count * 2, 0.0);
+  ctx.screen.assign(std::size_t(pos_views) * p.vertex_count * 2, std::numeric_limits<double>::quiet_NaN());
   cpu::parallel_blocks(pos_views * p.vertex_count, 8192, [&](std::int64_t b, std::int64_t e, int) {
     for (std::int64_t i = b; i < e; ++i) {
       const std::int64_t view = i / p.vertex_count, vertex = i % p.vertex_count;
       const T* v = p.pos + p.pos_view_stride * view + vertex * 4;
       const double w = double(v[3]);
-      if (!(w > 0.0)) continue;
+      if (!(w > 0.0) || !std::isfinite(w) || !std::isfinite(double(v[0])) || !std::isfinite(double(v[1]))) continue;
       ctx.screen[std::size_t(i) * 2] = (double(v[0]) / w * 0.5 + 0.5) * p.width;
       ctx.screen[std::size_t(i) * 2 + 1] = (double(v[1]) / w * 0.5 + 0.5) * p.height;
     }

@@ -45,8 +45,8 @@ struct AntialiasPair {
 /// instead of walking every pair again.
 struct AntialiasWork {
   bool ready = false;                 ///< set by the forward pass once complete
-  std::vector<signed char> facing;    ///< [views][triangles]: +1, -1, 0 (a vertex at w <= 0), 2 (not needed yet)
-  std::vector<double> screen;         ///< [pos views][vertices][2] pixel coordinates
+  std::vector<signed char> facing;    ///< [views][triangles]: sign of the screen area (+1 counter-clockwise), 0 (a vertex without a screen position), 2 (not needed yet)
+  std::vector<double> screen;         ///< [pos views][vertices][2] pixel coordinates, NaN where w <= 0 or not finite
   /// [views][height][width]: 1 where the screen bounds of a potential silhouette edge (a mesh
   /// boundary, or an edge whose triangles do not all face one way) touch the pixel; empty when
   /// the shortcut is off. A pair blends only across such an edge, so only pairs with a marked

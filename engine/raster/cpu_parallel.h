@@ -64,39 +64,67 @@ void parallel_blocks(std::int64_t count, std::int64_t grain, F&& fn) {
 }
 
 /// Scatter-add target for a backward pass: slot 0 adds straight into `out`, other slots into
-/// private zeroed buffers allocated on first use; reduce() adds them into `out`.
+/// private zeroed buffers taken on first use; reduce() adds them into `out`. The private buffers
+/// come from a pool of the constructing thread and go back to it afterwards, so a backward pass
+/// per optimizer step neither allocates nor faults in fresh pages (a second ScatterBuffers alive
+/// on the same thread, which no kernel does, allocates its own).
 template <typename T>
 class ScatterBuffers {
 public:
   /// `out` must hold `size` elements; it is zeroed here.
-  ScatterBuffers(T* out, std::size_t size, int slots) : out_(out), size_(size), extra_(slots > 1 ? slots - 1 : 0) {
+  ScatterBuffers(T* out, std::size_t size, int slots)
+      : out_(out), size_(size), pool_(pool()), used_(slots > 1 ? slots - 1 : 0, 0) {
     if (size_ > 0) std::memset(static_cast<void*>(out_), 0, size_ * sizeof(T));
+    if (pool_.busy)
+      owned_.resize(used_.size());
+    else
+      pool_.busy = true;
+    if (pool_.buffers.size() < used_.size()) pool_.buffers.resize(used_.size());
   }
+  ~ScatterBuffers() {
+    if (owned_.empty()) pool_.busy = false;
+  }
+  ScatterBuffers(const ScatterBuffers&) = delete;
+  ScatterBuffers& operator=(const ScatterBuffers&) = delete;
 
   /// The buffer a slot adds into (call only from that slot).
   T* slot(int s) {
     if (s == 0) return out_;
-    std::unique_ptr<T[]>& buffer = extra_[s - 1];
-    if (!buffer) buffer.reset(new T[size_]());
-    return buffer.get();
+    std::vector<T>& buffer = owned_.empty() ? pool_.buffers[std::size_t(s - 1)] : owned_[std::size_t(s - 1)];
+    if (!used_[std::size_t(s - 1)]) {
+      buffer.assign(size_, T(0));  // keeps the capacity of earlier calls
+      used_[std::size_t(s - 1)] = 1;
+    }
+    return buffer.data();
   }
 
   /// Adds every used private buffer into `out`.
   void reduce() {
-    std::vector<T*> used;
-    for (auto& b : extra_)
-      if (b) used.push_back(b.get());
+    std::vector<const T*> used;
+    for (std::size_t i = 0; i < used_.size(); ++i)
+      if (used_[i]) used.push_back(owned_.empty() ? pool_.buffers[i].data() : owned_[i].data());
     if (used.empty()) return;
     parallel_blocks(static_cast<std::int64_t>(size_), 1 << 16, [&](std::int64_t begin, std::int64_t end, int) {
-      for (T* b : used)
+      for (const T* b : used)
         for (std::int64_t i = begin; i < end; ++i) out_[i] += b[i];
     });
   }
 
 private:
+  struct Pool {
+    bool busy = false;
+    std::vector<std::vector<T>> buffers;
+  };
+  static Pool& pool() {
+    thread_local Pool p;
+    return p;
+  }
+
   T* out_;
   std::size_t size_;
-  std::vector<std::unique_ptr<T[]>> extra_;
+  Pool& pool_;
+  std::vector<char> used_;  // per extra slot (char, not bool: slots set their own flag concurrently)
+  std::vector<std::vector<T>> owned_;  // used instead of the pool when the pool is busy
 };
 
 }  // namespace likeness::raster::cpu
