@@ -100,7 +100,7 @@ void halve_row_float(const float* s0, const float* s1, float* dst, int w, int ch
 }
 
 template <typename T>
-void build(const T* tex, T* mip, const MipLayout& layout, int images, int channels) {
+void build(const T* tex, T* mip, const MipLayout& layout, int images, int channels, const unsigned char* used) {
   const int C = channels;
   void (*halve)(const T*, const T*, T*, int, int) = nullptr;
   cpu::with_channels<1, 3, 4>(C, [&](auto cc) {
@@ -121,8 +121,13 @@ void build(const T* tex, T* mip, const MipLayout& layout, int images, int channe
         for (std::int64_t r = r0; r < r1; ++r) {
           const std::int64_t image = r / h;
           const int y = static_cast<int>(r % h);
+          T* dst = dst_level + (image * h + y) * std::int64_t(w) * C;
+          if (used && !used[image]) {
+            std::fill(dst, dst + std::int64_t(w) * C, T(0));
+            continue;
+          }
           const T* s0 = src_level + (image * sh + 2 * y) * std::int64_t(sw) * C;
-          halve(s0, s0 + std::int64_t(sw) * C, dst_level + (image * h + y) * std::int64_t(w) * C, w, C);
+          halve(s0, s0 + std::int64_t(sw) * C, dst, w, C);
         }
       });
       continue;
@@ -134,6 +139,11 @@ void build(const T* tex, T* mip, const MipLayout& layout, int images, int channe
         const int y = static_cast<int>(r % h);
         const T* src = src_level + image * sh * sw * C;
         std::fill(acc.begin(), acc.end(), 0.0);
+        if (used && !used[image]) {
+          std::fill(dst_level + (image * h + y) * std::int64_t(w) * C, dst_level + (image * h + y + 1) * std::int64_t(w) * C,
+                    T(0));
+          continue;
+        }
         for (int ky = ty.begin[y]; ky < ty.begin[y + 1]; ++ky) {
           const T* srow = src + std::int64_t(ty.index[ky]) * sw * C;
           const double wy = ty.weight[ky];
@@ -227,11 +237,13 @@ MipLayout mip_layout(int width, int height, int images, int channels, int max_le
   return layout;
 }
 
-void texture_build_mips_cpu(const float* tex, float* mip, const MipLayout& layout, int images, int channels) {
-  build(tex, mip, layout, images, channels);
+void texture_build_mips_cpu(const float* tex, float* mip, const MipLayout& layout, int images, int channels,
+                            const unsigned char* used) {
+  build(tex, mip, layout, images, channels, used);
 }
-void texture_build_mips_cpu(const double* tex, double* mip, const MipLayout& layout, int images, int channels) {
-  build(tex, mip, layout, images, channels);
+void texture_build_mips_cpu(const double* tex, double* mip, const MipLayout& layout, int images, int channels,
+                            const unsigned char* used) {
+  build(tex, mip, layout, images, channels, used);
 }
 void texture_mips_backward_cpu(float* grad_tex, float* grad_mip, const MipLayout& layout, int images, int channels) {
   build_backward(grad_tex, grad_mip, layout, images, channels);

@@ -300,11 +300,15 @@ public:
     at::Tensor out = empty_like_shape(tex, {uv.size(0), uv.size(1), uv.size(2), tex.size(4)});
     dispatch_float(tex.scalar_type(), [&](auto zero) {
       using T = decltype(zero);
-      if (layout.mip_size > 0)
-        texture_build_mips_cpu(tex.data_ptr<T>(), mip.data_ptr<T>(), layout, static_cast<int>(images),
-                               static_cast<int>(tex.size(4)));
       TextureParams<T> p;
       fill(p, tex, uv, uv_da, bias, mip, layout, f, static_cast<TextureBoundary>(boundary));
+      if (layout.mip_size > 0) {
+        // Levels only for the tiles some pixel samples (a head's teeth and eye tiles are often unseen).
+        std::vector<unsigned char> used(static_cast<std::size_t>(images), 0);
+        texture_used_images_cpu(p, used.data());
+        texture_build_mips_cpu(tex.data_ptr<T>(), mip.data_ptr<T>(), layout, static_cast<int>(images),
+                               static_cast<int>(tex.size(4)), used.data());
+      }
       p.out = out.data_ptr<T>();
       texture_forward_cpu(p);
     });

@@ -45,6 +45,7 @@ struct PixelBarycentrics {
   double inv_sum = 0;   ///< 1 / sum
   double b[3] = {0, 0, 0};
   double depth = 0;     ///< sum lambda_i w_i
+  double inv_depth = 0; ///< 1 / depth
   double zw = 0;        ///< z / w at the pixel
   bool valid = false;   ///< false when the pixel ray is parallel to the triangle or values overflow
 };
@@ -60,10 +61,18 @@ inline PixelBarycentrics pixel_barycentrics(const ClipTriangle& t, double px, do
   r.sum = r.lambda[0] + r.lambda[1] + r.lambda[2];
   r.depth = r.lambda[0] * t.v[0].z + r.lambda[1] * t.v[1].z + r.lambda[2] * t.v[2].z;
   if (r.sum == 0.0 || r.depth == 0.0 || !std::isfinite(r.sum) || !std::isfinite(r.depth)) return r;
-  // One division per pixel: products by the reciprocal (a rounding apart from the quotients).
-  r.inv_sum = 1.0 / r.sum;
+  // One division per pixel: both reciprocals from 1 / (sum * depth), products by them (a rounding
+  // or two apart from the quotients); two divisions where that product leaves the double range.
+  const double inv = 1.0 / (r.sum * r.depth);
+  if (std::isfinite(inv) && inv != 0.0) {
+    r.inv_sum = r.depth * inv;
+    r.inv_depth = r.sum * inv;
+  } else {
+    r.inv_sum = 1.0 / r.sum;
+    r.inv_depth = 1.0 / r.depth;
+  }
   for (int i = 0; i < 3; ++i) r.b[i] = r.lambda[i] * r.inv_sum;
-  r.zw = (r.lambda[0] * t.z[0] + r.lambda[1] * t.z[1] + r.lambda[2] * t.z[2]) / r.depth;
+  r.zw = (r.lambda[0] * t.z[0] + r.lambda[1] * t.z[1] + r.lambda[2] * t.z[2]) * r.inv_depth;
   r.valid = std::isfinite(r.b[0]) && std::isfinite(r.b[1]) && std::isfinite(r.zw);
   return r;
 }
@@ -92,7 +101,7 @@ inline void pixel_barycentrics_vjp(const ClipTriangle& t, const PixelBarycentric
   for (int j = 0; j < 3; ++j) g_lambda[j] = (g_b[j] - gb_dot) * inv_s;
 
   if (gz != 0.0) {
-    const double gz_d = gz / r.depth;
+    const double gz_d = gz * r.inv_depth;
     for (int j = 0; j < 3; ++j) {
       g_lambda[j] += gz_d * (t.z[j] - r.zw * t.v[j].z);
       grad[j][3] += -gz_d * r.zw * r.lambda[j];

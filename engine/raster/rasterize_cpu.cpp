@@ -126,7 +126,11 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
   if (det == 0.0 || !std::isfinite(det)) return plane;
   const math::Vec3 n = t.z[0] * e[0] + t.z[1] * e[1] + t.z[2] * e[2];
   // NDC px = (x + 0.5) * 2 / W - 1.
-  const double ax = n.x / det, ay = n.y / det, c = n.z / det;
+  // One division (a rounding apart from three quotients); three where 1 / det overflows.
+  const double inv_det = 1.0 / det;
+  const bool finite_inv = std::isfinite(inv_det);
+  const double ax = finite_inv ? n.x * inv_det : n.x / det, ay = finite_inv ? n.y * inv_det : n.y / det,
+               c = finite_inv ? n.z * inv_det : n.z / det;
   plane.za = vp.over_width(ax * 2.0);
   plane.zb = vp.over_height(ay * 2.0);
   plane.zc = c + ax * vp.half_x + ay * vp.half_y;

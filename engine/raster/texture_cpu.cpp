@@ -9,6 +9,7 @@
 // Pixels the fast path does not take (non-finite or huge uvs, extreme derivatives) go through
 // the general one.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -1267,8 +1268,36 @@ void backward_any(const TextureParams<T>& p) {
   cpu::with_channels<1, 3, 4>(p.channels, [&](auto cc) { backward<T, decltype(cc)::value>(p); });
 }
 
+template <typename T>
+void used_images(const TextureParams<T>& p, unsigned char* used) {
+  const int tex_views = p.tex_view_stride == 0 ? 1 : p.views;
+  if (p.tiles <= 1) {
+    std::fill(used, used + tex_views * p.tiles, 1);
+    return;
+  }
+  const std::int64_t per_view = std::int64_t(p.height) * p.width;
+  cpu::parallel_blocks(std::int64_t(p.views) * per_view, 1 << 14, [&](std::int64_t b, std::int64_t e, int) {
+    auto mark = [&](std::int64_t image) {
+      std::atomic_ref<unsigned char> flag(used[image]);
+      if (!flag.load(std::memory_order_relaxed)) flag.store(1, std::memory_order_relaxed);
+    };
+    for (std::int64_t i = b; i < e; ++i) {
+      const std::int64_t first = std::int64_t(p.tex_view_stride == 0 ? 0 : i / per_view) * p.tiles;
+      const double u = double(p.uv[i * 2]);
+      if (!std::isfinite(u)) {
+        for (int t = 0; t < p.tiles; ++t) mark(first + t);
+        continue;
+      }
+      for (const double k : {std::floor(u), std::floor(double(static_cast<float>(u)))})
+        if (k >= 0.0 && k < p.tiles) mark(first + static_cast<std::int64_t>(k));
+    }
+  });
+}
+
 }  // namespace
 
+void texture_used_images_cpu(const TextureParams<float>& p, unsigned char* used) { used_images(p, used); }
+void texture_used_images_cpu(const TextureParams<double>& p, unsigned char* used) { used_images(p, used); }
 void texture_forward_cpu(const TextureParams<float>& p) { forward_any(p); }
 void texture_forward_cpu(const TextureParams<double>& p) { forward_any(p); }
 void texture_backward_cpu(const TextureParams<float>& p) { backward_any(p); }

@@ -69,9 +69,18 @@ struct TextureParams {
   T* grad_lod_bias = nullptr;  ///< optional (overwritten)
 };
 
-/// Builds levels 1.. of the pyramid (area-weighted box filter) into `mip`.
-void texture_build_mips_cpu(const float* tex, float* mip, const MipLayout& layout, int images, int channels);
-void texture_build_mips_cpu(const double* tex, double* mip, const MipLayout& layout, int images, int channels);
+/// Builds levels 1.. of the pyramid (area-weighted box filter) into `mip`. With `used` [images],
+/// only the images marked there are built; the others' levels are zeroed (no sample reads them).
+void texture_build_mips_cpu(const float* tex, float* mip, const MipLayout& layout, int images, int channels,
+                            const unsigned char* used = nullptr);
+void texture_build_mips_cpu(const double* tex, double* mip, const MipLayout& layout, int images, int channels,
+                            const unsigned char* used = nullptr);
+
+/// Marks in `used` [tex views * tiles] (zeroed by the caller) the tile images that some pixel of
+/// p.uv selects: floor(u) with several tiles (also of u rounded to float, as the float sampling
+/// path reads it), every tile of the view for a non-finite u, and everything with one tile.
+void texture_used_images_cpu(const TextureParams<float>& p, unsigned char* used);
+void texture_used_images_cpu(const TextureParams<double>& p, unsigned char* used);
 
 /// Adds the gradient of levels 1.. (`grad_mip`, consumed) down the pyramid into `grad_tex`.
 void texture_mips_backward_cpu(float* grad_tex, float* grad_mip, const MipLayout& layout, int images, int channels);

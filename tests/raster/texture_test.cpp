@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <limits>
+
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/raster.h"
 #include "tests/raster/reference.h"
@@ -225,6 +227,44 @@ TEST(Texture, UdimTileSelectionAndOutsideTiles) {
   const at::Tensor uv = at::tensor({0.5, 0.5, 1.01, 0.2, 2.99, 0.7, -0.5, 0.5, 3.2, 0.5}, at::kDouble).reshape({1, 1, 5, 2});
   const at::Tensor out = texture(tex, uv).reshape({-1});
   EXPECT_TRUE(at::allclose(out, at::tensor({1.0, 2.0, 3.0, 0.0, 0.0}, at::kDouble)));
+}
+
+TEST(Texture, PyramidsOfUnsampledTilesAreNeitherBuiltNorRead) {
+  // Four tiles, pixels only in tiles 1 and 3 (u on and next to the tile borders among them);
+  // tiles 0 and 2 hold NaN. Trilinear with footprints up to the whole tile, shared and per-view
+  // textures, double and float: the same image as the reference with those tiles zeroed, no
+  // NaN anywhere, and no gradient reaching the unsampled tiles.
+  at::Generator gen = at::detail::createCPUGenerator(21);
+  for (int tex_views : {1, 2})
+    for (at::ScalarType dtype : {at::kDouble, at::kFloat}) {
+      at::Tensor tex = at::rand({tex_views, 4, 16, 16, 3}, gen, at::kDouble);
+      at::Tensor clean = tex.clone();
+      for (int t : {0, 2}) {
+        tex.select(1, t).fill_(std::numeric_limits<double>::quiet_NaN());
+        clean.select(1, t).zero_();
+      }
+      at::Tensor u = at::rand({2, 5, 6}, gen, at::kDouble) * 0.98 + 0.01;
+      u = u + at::where(at::rand({2, 5, 6}, gen) > 0.5, at::full({}, 3.0, at::kDouble), at::full({}, 1.0, at::kDouble));
+      u.select(2, 0).fill_(1.0);
+      u.select(2, 1).fill_(3.0);
+      u.select(2, 2).fill_(1.999999);
+      u.select(2, 3).fill_(3.999999);
+      const at::Tensor uv = at::stack({u, at::rand({2, 5, 6}, gen, at::kDouble)}, 3);
+      const at::Tensor uv_da = at::randn({2, 5, 6, 4}, gen, at::kDouble) * at::pow(2.0, at::rand({2, 5, 6, 1}, gen, at::kDouble) * 5.0 - 5.0);
+      TextureOptions o;
+      o.filter = TextureFilter::LinearMipmapLinear;
+      o.boundary = TextureBoundary::Clamp;
+      o.uv_da = uv_da.to(dtype);
+      const at::Tensor t = tex.to(dtype).requires_grad_(true);
+      const at::Tensor out = texture(t, uv.to(dtype), o);
+      const at::Tensor ref = reference_texture(clean, uv, uv_da, o.filter, o.boundary);
+      const double tol = dtype == at::kDouble ? 1e-10 : 2e-4;
+      ASSERT_TRUE(at::isfinite(out).all().item<bool>()) << tex_views << " " << dtype;
+      EXPECT_LT((out.to(at::kDouble) - ref).abs().max().item<double>(), tol) << tex_views << " " << dtype;
+      out.sum().backward();
+      for (int tile : {0, 2}) EXPECT_EQ(t.grad().select(1, tile).abs().max().item<double>(), 0.0) << tile;
+      for (int tile : {1, 3}) EXPECT_GT(t.grad().select(1, tile).abs().max().item<double>(), 0.0) << tile;
+    }
 }
 
 TEST(Texture, MipLevelsOfOddSizesPreserveTheMean) {
