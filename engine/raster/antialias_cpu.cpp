@@ -1,9 +1,9 @@
 // Antialias on the CPU. Pass 1 evaluates every neighbour pair once (blocks of rows in parallel,
-// vertices projected to the screen once per call) into per-block lists with a dense per-pixel
-// index; pass 2 lets every pixel gather the blends of its (up to four) pairs, so writes stay
-// private to the pixel. The backward pass reuses pass 1 from the forward pass when the caller
-// kept it (AntialiasWork; the autograd wrapper does), else re-runs it, and scatters position
-// gradients into per-worker buffers.
+// vertices projected to the screen once per call, only pairs near a potential silhouette walked)
+// into per-block lists; pass 2 copies the image and applies the few active pairs' blends in a
+// fixed order. The backward pass reuses pass 1 from the forward pass when the caller kept it
+// (AntialiasWork; the autograd wrapper does), else re-runs it, and applies the pairs' gradients
+// in the same order.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -35,20 +35,15 @@ struct Context {
         screen(w.screen),
         rows_per_block(w.rows_per_block),
         blocks(w.blocks),
-        index_h(w.index_h),
-        index_v(w.index_v),
         near_silhouette(w.near_silhouette) {}
   const AntialiasParams<T>& p;
   AntialiasWork local;  // used when the caller keeps no work between passes
   AntialiasWork& w;
-  // Pass 1 results (see AntialiasWork): blocks of rows, each with its active pairs, and per pixel
-  // the index of the pair with its right (h) and upper (v) neighbour in its row's block, or -1.
+  // Pass 1 results (see AntialiasWork): blocks of rows, each with its active pairs in row order.
   std::vector<signed char>& facing;
   std::vector<double>& screen;
   std::int64_t& rows_per_block;
   std::vector<std::vector<PairBlend>>& blocks;
-  std::vector<std::int32_t>& index_h;
-  std::vector<std::int32_t>& index_v;
   std::vector<unsigned char>& near_silhouette;
 
   /// Facing of a triangle in a view, computed on first use (the walk reaches a small share of a
@@ -176,6 +171,7 @@ struct Context {
       }
       const int i = exit, j = (exit + 1) % 3;
       r.active = true;
+      r.view = view;
       r.near_pix = near_pix;
       r.far_pix = far_pix;
       if (tt > 0.5) {
@@ -206,23 +202,6 @@ struct Context {
       return true;
     }
     return false;
-  }
-
-  /// The pass-1 blend of the pair whose lower-left pixel is (x, y), or null when inactive.
-  const PairBlend* find(int view, int x, int y, bool horizontal) const {
-    const std::int64_t row = std::int64_t(view) * p.height + y;
-    const std::int32_t i = (horizontal ? index_h : index_v)[std::size_t(row * p.width + x)];
-    return i < 0 ? nullptr : &blocks[std::size_t(row / rows_per_block)][std::size_t(i)];
-  }
-
-  /// Calls fn(blend) for the active pairs pixel (x, y) belongs to, in a fixed order.
-  template <typename F>
-  void for_pairs(int view, int x, int y, F&& fn) const {
-    const PairBlend* b;
-    if (x > 0 && (b = find(view, x - 1, y, true))) fn(*b);
-    if (x + 1 < p.width && (b = find(view, x, y, true))) fn(*b);
-    if (y > 0 && (b = find(view, x, y - 1, false))) fn(*b);
-    if (y + 1 < p.height && (b = find(view, x, y, false))) fn(*b);
   }
 };
 
@@ -317,8 +296,6 @@ void evaluate_pairs(Context<T>& ctx) {
   ctx.rows_per_block = (rows + wanted - 1) / wanted;
   const std::int64_t block_count = (rows + ctx.rows_per_block - 1) / ctx.rows_per_block;
   ctx.blocks.assign(std::size_t(block_count), {});
-  ctx.index_h.assign(std::size_t(rows * p.width), -1);
-  ctx.index_v.assign(std::size_t(rows * p.width), -1);
   cpu::parallel_items(block_count, cpu::worker_count(), [&](std::int64_t block, int) {
     // A local list, moved into place at the end: the blocks' vector headers share cache lines,
     // and pushing through them from two workers would bounce those lines between cores.
@@ -330,20 +307,32 @@ void evaluate_pairs(Context<T>& ctx) {
       const T* rast = p.rast + std::int64_t(view) * p.height * p.width * 4;
       const std::int64_t row_pix = std::int64_t(y) * p.width;
       for (int x = 0; x < p.width; ++x) {
-        const std::size_t pix = std::size_t(row * p.width + x);
         // Pairs of one triangle (or of background) blend nothing: skip them before pair().
         const int id_here = ctx.id(rast, row_pix + x);
-        if (x + 1 < p.width && ctx.id(rast, row_pix + x + 1) != id_here && ctx.pair(view, x, y, true, b)) {
-          ctx.index_h[pix] = static_cast<std::int32_t>(list.size());
+        if (x + 1 < p.width && ctx.id(rast, row_pix + x + 1) != id_here && ctx.pair(view, x, y, true, b))
           list.push_back(b);
-        }
-        if (y + 1 < p.height && ctx.id(rast, row_pix + p.width + x) != id_here && ctx.pair(view, x, y, false, b)) {
-          ctx.index_v[pix] = static_cast<std::int32_t>(list.size());
+        if (y + 1 < p.height && ctx.id(rast, row_pix + p.width + x) != id_here && ctx.pair(view, x, y, false, b))
           list.push_back(b);
-        }
       }
     }
     ctx.blocks[std::size_t(block)] = std::move(list);
+  });
+}
+
+/// Calls fn(pair) for every active pair of pass 1, blocks in row order: a fixed order, so sums
+/// over pairs do not depend on the thread count. Active pairs are few (silhouette pixels), so
+/// the blend passes walk them serially instead of visiting every pixel.
+template <typename T, typename F>
+void for_active_pairs(const Context<T>& ctx, F&& fn) {
+  for (const std::vector<PairBlend>& block : ctx.blocks)
+    for (const PairBlend& b : block) fn(b);
+}
+
+/// dst = src for n elements, in parallel blocks.
+template <typename T>
+void parallel_copy(T* dst, const T* src, std::int64_t n) {
+  cpu::parallel_blocks(n, 1 << 16, [&](std::int64_t b, std::int64_t e, int) {
+    std::memcpy(static_cast<void*>(dst + b), static_cast<const void*>(src + b), std::size_t(e - b) * sizeof(T));
   });
 }
 
@@ -355,22 +344,14 @@ void forward(const AntialiasParams<T>& p) {
   evaluate_pairs(ctx);
   ctx.w.ready = true;
   const int C = p.channels;
-  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int) {
-    for (std::int64_t row = row0; row < row1; ++row) {
-      const int view = static_cast<int>(row / p.height), y = static_cast<int>(row % p.height);
-      const T* color = p.color + std::int64_t(view) * p.height * p.width * C;
-      for (int x = 0; x < p.width; ++x) {
-        const std::int64_t pix = std::int64_t(y) * p.width + x;
-        T* out = p.out + (std::int64_t(view) * p.height * p.width + pix) * C;
-        const T* c = color + pix * C;
-        for (int ch = 0; ch < C; ++ch) out[ch] = c[ch];
-        ctx.for_pairs(view, x, y, [&](const PairBlend& b) {
-          if (b.target != pix) return;
-          const T* src = color + b.source * C;
-          for (int ch = 0; ch < C; ++ch) out[ch] += T(b.k) * (src[ch] - c[ch]);
-        });
-      }
-    }
+  const std::int64_t image_size = std::int64_t(p.height) * p.width * C;
+  parallel_copy(p.out, p.color, p.views * image_size);
+  for_active_pairs(ctx, [&](const PairBlend& b) {
+    const T* color = p.color + b.view * image_size;
+    T* out = p.out + b.view * image_size + b.target * C;
+    const T* c = color + b.target * C;
+    const T* src = color + b.source * C;
+    for (int ch = 0; ch < C; ++ch) out[ch] += T(b.k) * (src[ch] - c[ch]);
   });
 }
 
@@ -382,48 +363,36 @@ void backward(const AntialiasParams<T>& p) {
     evaluate_pairs(ctx);
   }
   const int C = p.channels;
+  const std::int64_t image_size = std::int64_t(p.height) * p.width * C;
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : p.views;
-  cpu::ScatterBuffers<T> grads(p.grad_pos, static_cast<std::size_t>(pos_views) * p.vertex_count * 4,
-                               cpu::worker_count());
-  cpu::parallel_blocks(std::int64_t(p.views) * p.height, 4, [&](std::int64_t row0, std::int64_t row1, int slot) {
-    T* grad_pos = grads.slot(slot);
-    for (std::int64_t row = row0; row < row1; ++row) {
-      const int view = static_cast<int>(row / p.height), y = static_cast<int>(row % p.height);
-      const std::int64_t image = std::int64_t(view) * p.height * p.width * C;
-      const T* color = p.color + image;
-      const T* gout = p.grad_out + image;
-      T* gpos = grad_pos + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 4);
-      for (int x = 0; x < p.width; ++x) {
-        const std::int64_t pix = std::int64_t(y) * p.width + x;
-        T* gc = p.grad_color + image + pix * C;
-        const T* g = gout + pix * C;
-        for (int ch = 0; ch < C; ++ch) gc[ch] = g[ch];
-        ctx.for_pairs(view, x, y, [&](const PairBlend& b) {
-          if (b.target == pix) {
-            for (int ch = 0; ch < C; ++ch) gc[ch] -= T(b.k) * g[ch];
-            const T* cn = color + b.near_pix * C;
-            const T* cf = color + b.far_pix * C;
-            double g_t = 0;
-            for (int ch = 0; ch < C; ++ch) g_t += double(g[ch]) * (double(cn[ch]) - double(cf[ch]));
-            if (g_t == 0.0) return;
-            for (int k = 0; k < 2; ++k) {
-              T* dst = gpos + std::int64_t(b.vertex[k]) * 4;
-              const double d0 = g_t * b.dt[k][0], d1 = g_t * b.dt[k][1], d3 = g_t * b.dt[k][2];
-              if (std::isfinite(d0) && std::isfinite(d1) && std::isfinite(d3)) {
-                dst[0] += T(d0);
-                dst[1] += T(d1);
-                dst[3] += T(d3);
-              }
-            }
-          } else if (b.source == pix) {
-            const T* gt = gout + b.target * C;
-            for (int ch = 0; ch < C; ++ch) gc[ch] += T(b.k) * gt[ch];
-          }
-        });
+  parallel_copy(p.grad_color, p.grad_out, p.views * image_size);
+  std::memset(static_cast<void*>(p.grad_pos), 0, std::size_t(pos_views) * p.vertex_count * 4 * sizeof(T));
+  for_active_pairs(ctx, [&](const PairBlend& b) {
+    const std::int64_t image = b.view * image_size;
+    const T* color = p.color + image;
+    const T* g = p.grad_out + image + b.target * C;  // the blended pixel's gradient
+    T* g_target = p.grad_color + image + b.target * C;
+    T* g_source = p.grad_color + image + b.source * C;
+    for (int ch = 0; ch < C; ++ch) {
+      g_target[ch] -= T(b.k) * g[ch];
+      g_source[ch] += T(b.k) * g[ch];
+    }
+    const T* cn = color + b.near_pix * C;
+    const T* cf = color + b.far_pix * C;
+    double g_t = 0;
+    for (int ch = 0; ch < C; ++ch) g_t += double(g[ch]) * (double(cn[ch]) - double(cf[ch]));
+    if (g_t == 0.0) return;
+    T* gpos = p.grad_pos + (p.pos_view_stride == 0 ? 0 : std::int64_t(b.view) * p.vertex_count * 4);
+    for (int k = 0; k < 2; ++k) {
+      T* dst = gpos + std::int64_t(b.vertex[k]) * 4;
+      const double d0 = g_t * b.dt[k][0], d1 = g_t * b.dt[k][1], d3 = g_t * b.dt[k][2];
+      if (std::isfinite(d0) && std::isfinite(d1) && std::isfinite(d3)) {
+        dst[0] += T(d0);
+        dst[1] += T(d1);
+        dst[3] += T(d3);
       }
     }
   });
-  grads.reduce();
 }
 
 }  // namespace

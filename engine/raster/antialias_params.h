@@ -33,6 +33,7 @@ EdgeTopology build_edge_topology(const std::int32_t* triangles, int triangle_cou
 /// out[target] += k * (c[source] - c[target]), and d out[target] / dt = c_near - c_far.
 struct AntialiasPair {
   bool active = false;
+  int view = 0;                         ///< the view of the pair
   std::int64_t target = 0, source = 0;  ///< pixel indices within the view
   std::int64_t near_pix = 0, far_pix = 0;
   double k = 0;
@@ -54,8 +55,6 @@ struct AntialiasWork {
   std::vector<unsigned char> near_silhouette;
   std::int64_t rows_per_block = 1;    ///< image rows (over all views) per pair block
   std::vector<std::vector<AntialiasPair>> blocks;  ///< active pairs per block of rows
-  std::vector<std::int32_t> index_h;  ///< [views][height][width]: pair with the right neighbour, or -1
-  std::vector<std::int32_t> index_v;  ///< [views][height][width]: pair with the upper neighbour, or -1
 };
 
 template <typename T>
