@@ -6,6 +6,7 @@
 // Per pixel i of view b: n = normals[i] / max(|normals[i]|, 1e-12), E_c(n) the irradiance of
 // channel c under sh[b] (sh_irradiance's basis and constants), and
 //   out[i][c] = coverage(i) * albedo[i][c] * E_c(n),   coverage(i) = rast[i][3] > 0 (1 without rast).
+// Per-pixel arithmetic is in the tensors' precision; the lighting gradient sums in double.
 #include <cstdint>
 
 namespace likeness::raster {
@@ -16,17 +17,18 @@ inline constexpr double kShC1 = 0.429043, kShC2 = 0.511664, kShC3 = 0.743125, kS
                         kShC5 = 0.247708;
 
 /// The irradiance basis of a unit normal (x, y, z), constants folded in: E_c = sum_k L[c][k] * basis[k]
-/// for coefficients in the order L00, L1-1, L10, L11, L2-2, L2-1, L20, L21, L22.
-inline void sh_irradiance_basis(double x, double y, double z, double basis[9]) {
-  basis[0] = kShC4;
-  basis[1] = 2.0 * kShC2 * y;
-  basis[2] = 2.0 * kShC2 * z;
-  basis[3] = 2.0 * kShC2 * x;
-  basis[4] = 2.0 * kShC1 * x * y;
-  basis[5] = 2.0 * kShC1 * y * z;
-  basis[6] = kShC3 * z * z - kShC5;
-  basis[7] = 2.0 * kShC1 * x * z;
-  basis[8] = kShC1 * (x * x - y * y);
+/// for coefficients in the order L00, L1-1, L10, L11, L2-2, L2-1, L20, L21, L22. R: float or double.
+template <typename R>
+inline void sh_irradiance_basis(R x, R y, R z, R basis[9]) {
+  basis[0] = R(kShC4);
+  basis[1] = R(2.0 * kShC2) * y;
+  basis[2] = R(2.0 * kShC2) * z;
+  basis[3] = R(2.0 * kShC2) * x;
+  basis[4] = R(2.0 * kShC1) * x * y;
+  basis[5] = R(2.0 * kShC1) * y * z;
+  basis[6] = R(kShC3) * z * z - R(kShC5);
+  basis[7] = R(2.0 * kShC1) * x * z;
+  basis[8] = R(kShC1) * (x * x - y * y);
 }
 
 template <typename T>
