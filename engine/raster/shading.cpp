@@ -12,8 +12,6 @@
 namespace likeness::raster {
 namespace {
 
-constexpr double kC1 = kShC1, kC2 = kShC2, kC3 = kShC3, kC4 = kShC4, kC5 = kShC5;
-
 /// Real SH basis values Y_lm(d) in the order L00, L1-1, L10, L11, L2-2, L2-1, L20, L21, L22.
 std::array<double, 9> sh_basis(double x, double y, double z) {
   return {0.282095,
@@ -117,9 +115,9 @@ at::Tensor sh_irradiance(const at::Tensor& normals, const at::Tensor& sh) {
     throw InputError("sh_irradiance: lighting must be [3, 9] or [B, 3, 9]");
   const at::Tensor x = normals.select(-1, 0), y = normals.select(-1, 1), z = normals.select(-1, 2);
   // E(n) = sum_k L_k * basis_k(n), with the irradiance constants folded into the basis.
-  const at::Tensor basis = at::stack({at::full_like(x, kC4), 2.0 * kC2 * y, 2.0 * kC2 * z, 2.0 * kC2 * x,
-                                      2.0 * kC1 * x * y, 2.0 * kC1 * y * z, kC3 * z * z - kC5, 2.0 * kC1 * x * z,
-                                      kC1 * (x * x - y * y)},
+  const at::Tensor basis = at::stack({at::full_like(x, kShC4), 2.0 * kShC2 * y, 2.0 * kShC2 * z, 2.0 * kShC2 * x,
+                                      2.0 * kShC1 * x * y, 2.0 * kShC1 * y * z, kShC3 * z * z - kShC5, 2.0 * kShC1 * x * z,
+                                      kShC1 * (x * x - y * y)},
                                      -1);  // [..., 9]
   const at::Tensor light = sh.to(normals.scalar_type());
   if (light.dim() == 2) return at::matmul(basis, light.transpose(0, 1));
@@ -143,7 +141,7 @@ at::Tensor sh_from_light(const std::array<double, 3>& direction, const std::arra
     // A directional light of irradiance I has radiance coefficients I * Y_lm(d); a constant
     // irradiance A needs L00 = A / c4.
     for (int k = 0; k < 9; ++k) a[c][k] = intensity[c] * y[k];
-    a[c][0] += ambient[c] / kC4;
+    a[c][0] += ambient[c] / kShC4;
   }
   return sh.to(dtype);
 }
