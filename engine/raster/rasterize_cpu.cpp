@@ -138,17 +138,20 @@ DepthPlane exact_depth_plane(const ClipVertex (&v)[3], const Viewport& vp) {
   return plane;
 }
 
-/// Emits the screen triangle with fixed-point vertices (fx, fy) and z/w values pz.
-/// The depth plane of a triangle, computed on first use: most of a dense mesh's triangles cover
-/// no pixel centre and never need it.
+/// The depth plane of a mesh triangle, computed on first use from its three clip-space vertices:
+/// most of a dense mesh's triangles cover no pixel centre and never need it.
+template <typename T>
 struct LazyPlane {
-  LazyPlane(const ClipVertex (&vertices)[3], const Viewport& viewport) : v(vertices), vp(viewport) {}
-  const ClipVertex (&v)[3];
+  LazyPlane(const T* a, const T* b, const T* c, const Viewport& viewport) : src{a, b, c}, vp(viewport) {}
+  const T* src[3];
   const Viewport& vp;
   bool ready = false;
   DepthPlane plane;
   const DepthPlane& get() {
     if (!ready) {
+      ClipVertex v[3];
+      for (int i = 0; i < 3; ++i)
+        for (int c = 0; c < 4; ++c) v[i].c[c] = double(src[i][c]);
       plane = exact_depth_plane(v, vp);
       ready = true;
     }
@@ -171,49 +174,81 @@ EdgeFunctions edge_functions(const Prim& prim) {
   return f;
 }
 
-void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const double (&pz)[3], int triangle,
-                LazyPlane& lazy, const Viewport& vp, std::vector<Prim>& out) {
+/// Covered-centre bounds of a small triangle, by the number of centres per row (1..4) and the
+/// mask of covered candidates: candidate k is centre (k % columns, k / columns) of the bounds.
+struct CoveredBounds {
+  std::int8_t x0, x1, y0, y1;
+};
+struct SmallCoverageTable {
+  CoveredBounds bounds[kSmallCentres + 1][1 << kSmallCentres];
+  constexpr SmallCoverageTable() : bounds{} {
+    for (int columns = 1; columns <= kSmallCentres; ++columns)
+      for (int mask = 1; mask < (1 << kSmallCentres); ++mask) {
+        CoveredBounds b{kSmallCentres, -1, kSmallCentres, -1};
+        for (int k = 0; k < kSmallCentres; ++k)
+          if (mask & (1 << k)) {
+            const int i = k % columns, j = k / columns;
+            b.x0 = std::int8_t(std::min<int>(b.x0, i));
+            b.x1 = std::int8_t(std::max<int>(b.x1, i));
+            b.y0 = std::int8_t(std::min<int>(b.y0, j));
+            b.y1 = std::int8_t(std::max<int>(b.y1, j));
+          }
+        bounds[columns][mask] = b;
+      }
+  }
+};
+constexpr SmallCoverageTable kSmallCoverage;
+
+/// Emits the screen triangle with fixed-point vertices (fx, fy); `vertex_z(i)` gives the z/w of
+/// vertex i, needed only where the exact depth plane is not finite. Branch-light: a dense mesh
+/// sends most of its triangles through here, and whether a triangle faces the camera or covers
+/// a centre is a coin toss the branch predictor loses.
+template <typename Plane, typename VertexZ>
+void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int triangle, Plane& lazy,
+                VertexZ&& vertex_z, const Viewport& vp, std::vector<Prim>& out) {
   std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
   if (area == 0) return;
-  int order[3] = {0, 1, 2};
-  if (area < 0) {
-    std::swap(order[1], order[2]);
-    area = -area;
-  }
+  // Counter-clockwise order: vertices 1 and 2 swap for a negative area (selects, not branches).
+  const bool flip = area < 0;
+  area = flip ? -area : area;
+  const int second = flip ? 2 : 1, third = flip ? 1 : 2;
   Prim prim;
-  for (int i = 0; i < 3; ++i) {
-    prim.x[i] = static_cast<std::int32_t>(fx[order[i]]);
-    prim.y[i] = static_cast<std::int32_t>(fy[order[i]]);
-  }
-  const std::int64_t min_x = std::min({fx[0], fx[1], fx[2]}), max_x = std::max({fx[0], fx[1], fx[2]});
-  const std::int64_t min_y = std::min({fy[0], fy[1], fy[2]}), max_y = std::max({fy[0], fy[1], fy[2]});
+  prim.x[0] = static_cast<std::int32_t>(fx[0]);
+  prim.y[0] = static_cast<std::int32_t>(fy[0]);
+  prim.x[1] = static_cast<std::int32_t>(flip ? fx[2] : fx[1]);
+  prim.y[1] = static_cast<std::int32_t>(flip ? fy[2] : fy[1]);
+  prim.x[2] = static_cast<std::int32_t>(flip ? fx[1] : fx[2]);
+  prim.y[2] = static_cast<std::int32_t>(flip ? fy[1] : fy[2]);
+  const std::int64_t min_x = std::min(std::min(fx[0], fx[1]), fx[2]), max_x = std::max(std::max(fx[0], fx[1]), fx[2]);
+  const std::int64_t min_y = std::min(std::min(fy[0], fy[1]), fy[2]), max_y = std::max(std::max(fy[0], fy[1]), fy[2]);
   // Pixel x has its centre at x * kSub + kHalf.
-  std::int64_t x0 = floor_sub(min_x - kHalf + kSub - 1), x1 = floor_sub(max_x - kHalf);
-  std::int64_t y0 = floor_sub(min_y - kHalf + kSub - 1), y1 = floor_sub(max_y - kHalf);
-  x0 = std::max<std::int64_t>(x0, 0);
-  y0 = std::max<std::int64_t>(y0, 0);
-  x1 = std::min<std::int64_t>(x1, vp.width - 1);
-  y1 = std::min<std::int64_t>(y1, vp.height - 1);
-  if (x0 > x1 || y0 > y1) return;
-  if (vp.small_coverage && (x1 - x0 + 1) * (y1 - y0 + 1) <= kSmallCentres) {
+  std::int64_t x0 = std::max<std::int64_t>(floor_sub(min_x - kHalf + kSub - 1), 0);
+  std::int64_t y0 = std::max<std::int64_t>(floor_sub(min_y - kHalf + kSub - 1), 0);
+  std::int64_t x1 = std::min<std::int64_t>(floor_sub(max_x - kHalf), vp.width - 1);
+  std::int64_t y1 = std::min<std::int64_t>(floor_sub(max_y - kHalf), vp.height - 1);
+  if ((x0 > x1) | (y0 > y1)) return;
+  const std::int64_t columns = x1 - x0 + 1, centres = columns * (y1 - y0 + 1);
+  if (vp.small_coverage && centres <= kSmallCentres) {
     // Most of a dense mesh's triangles are this small: test their few centres here and keep only
     // the bounds of those covered (none: the triangle draws nothing and needs no depth plane).
-    // The tile pass then finds exactly the same covered pixels.
+    // The tile pass then finds exactly the same covered pixels. All kSmallCentres candidates
+    // are evaluated, those past the bounds masked off, so no branch depends on the geometry.
     const EdgeFunctions ef = edge_functions(prim);
-    std::int64_t cx0 = x1 + 1, cx1 = x0 - 1, cy0 = y1 + 1, cy1 = y0 - 1;
-    for (std::int64_t y = y0; y <= y1; ++y)
-      for (std::int64_t x = x0; x <= x1; ++x)
-        if (ef.covers(x, y)) {
-          cx0 = std::min(cx0, x);
-          cx1 = std::max(cx1, x);
-          cy0 = std::min(cy0, y);
-          cy1 = std::max(cy1, y);
-        }
-    if (cx0 > cx1) return;
-    x0 = cx0;
-    x1 = cx1;
-    y0 = cy0;
-    y1 = cy1;
+    std::int64_t e[3];
+    for (int k = 0; k < 3; ++k) e[k] = ef.a[k] * x0 + ef.b[k] * y0 + ef.c[k];
+    unsigned mask = 0;
+    for (int k = 0; k < kSmallCentres; ++k) {
+      const std::int64_t i = k % columns, j = k / columns;
+      const std::int64_t v =
+          (e[0] + ef.a[0] * i + ef.b[0] * j) | (e[1] + ef.a[1] * i + ef.b[1] * j) | (e[2] + ef.a[2] * i + ef.b[2] * j);
+      mask |= unsigned((v >= 0) & (k < centres)) << k;
+    }
+    if (mask == 0) return;
+    const CoveredBounds b = kSmallCoverage.bounds[columns][mask];
+    x1 = x0 + b.x1;
+    x0 += b.x0;
+    y1 = y0 + b.y1;
+    y0 += b.y0;
   }
   prim.x0 = static_cast<std::int16_t>(x0);
   prim.x1 = static_cast<std::int16_t>(x1);
@@ -230,11 +265,12 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
     return;
   }
   // Fallback: the plane through the snapped vertices (pixel units), whose determinant is never zero.
+  const int order[3] = {0, second, third};
   double sx[3], sy[3], sz[3];
   for (int i = 0; i < 3; ++i) {
     sx[i] = double(prim.x[i]) / kSub;
     sy[i] = double(prim.y[i]) / kSub;
-    sz[i] = pz[order[i]];
+    sz[i] = vertex_z(order[i]);
   }
   const double det = double(area) / double(kSub * kSub);
   prim.za = ((sz[1] - sz[0]) * (sy[2] - sy[0]) - (sz[2] - sz[0]) * (sy[1] - sy[0])) / det;
@@ -243,19 +279,6 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], const 
   if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) return;
   prim.triangle = triangle;
   out.push_back(prim);
-}
-
-/// Snaps projected vertices to fixed point and emits the triangle.
-void emit_prim(const Projected (&p)[3], int triangle, LazyPlane& exact, const Viewport& vp,
-               std::vector<Prim>& out) {
-  std::int64_t fx[3], fy[3];
-  double pz[3];
-  for (int i = 0; i < 3; ++i) {
-    fx[i] = round_fixed(p[i].x * kSub);
-    fy[i] = round_fixed(p[i].y * kSub);
-    pz[i] = p[i].z;
-  }
-  emit_fixed(fx, fy, pz, triangle, exact, vp, out);
 }
 
 bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
@@ -268,14 +291,15 @@ bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
 }
 
 /// Per-vertex setup shared by the triangles around a vertex: finiteness, outcode against the clip
-/// planes and, for vertices inside all of them, the projection and its fixed-point snap.
+/// planes and, for vertices inside all of them, the fixed-point snap of the projection. Twelve
+/// bytes, so a view's vertices stay in cache while its triangles gather them.
 struct VertexSetup {
-  bool finite = false;
-  bool projected = false;  // inside every plane and projected (fx, fy, pz valid)
-  unsigned code = 0;       // bit k: outside plane k
-  std::int64_t fx = 0, fy = 0;
-  double pz = 0;
+  std::int32_t fx = 0, fy = 0;  // valid when projected (within the guard band: |fx| < 2^28)
+  std::uint8_t finite = 0;
+  std::uint8_t projected = 0;   // inside every plane and projected
+  std::uint8_t code = 0;        // bit k: outside plane k
 };
+static_assert(sizeof(VertexSetup) == 12, "a vertex setup is twelve bytes");
 
 template <typename T>
 VertexSetup setup_vertex(const T* src, const Viewport& vp) {
@@ -285,15 +309,16 @@ VertexSetup setup_vertex(const T* src, const Viewport& vp) {
     v.c[c] = double(src[c]);
     if (!std::isfinite(v.c[c])) return s;
   }
-  s.finite = true;
+  s.finite = 1;
+  unsigned code = 0;
   for (int k = 0; k < kPlaneCount; ++k)
-    if (plane_distance(v, k, vp) < 0.0) s.code |= 1u << k;
+    if (plane_distance(v, k, vp) < 0.0) code |= 1u << k;
+  s.code = static_cast<std::uint8_t>(code);
   Projected p;
-  if (s.code == 0 && project(v, vp, p)) {
-    s.projected = true;
-    s.fx = round_fixed(p.x * kSub);
-    s.fy = round_fixed(p.y * kSub);
-    s.pz = p.z;
+  if (code == 0 && project(v, vp, p)) {
+    s.projected = 1;
+    s.fx = static_cast<std::int32_t>(round_fixed(p.x * kSub));
+    s.fy = static_cast<std::int32_t>(round_fixed(p.y * kSub));
   }
   return s;
 }
@@ -302,24 +327,27 @@ VertexSetup setup_vertex(const T* src, const Viewport& vp) {
 template <typename T>
 void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri, int triangle, const Viewport& vp,
                     std::vector<Prim>& out) {
-  const VertexSetup* s[3] = {vs + tri[0], vs + tri[1], vs + tri[2]};
-  if (!s[0]->finite || !s[1]->finite || !s[2]->finite) return;
-  const unsigned outside_all = s[0]->code & s[1]->code & s[2]->code;
-  const unsigned outside_any = s[0]->code | s[1]->code | s[2]->code;
-  if (outside_all != 0) return;  // entirely outside one plane
-  ClipVertex v[3];
-  for (int i = 0; i < 3; ++i) {
-    const T* src = pos + static_cast<std::int64_t>(tri[i]) * 4;
-    for (int c = 0; c < 4; ++c) v[i].c[c] = double(src[c]);
-  }
-  LazyPlane plane(v, vp);
-  if (outside_any == 0) {
-    if (!s[0]->projected || !s[1]->projected || !s[2]->projected) return;
-    const std::int64_t fx[3] = {s[0]->fx, s[1]->fx, s[2]->fx}, fy[3] = {s[0]->fy, s[1]->fy, s[2]->fy};
-    const double pz[3] = {s[0]->pz, s[1]->pz, s[2]->pz};
-    emit_fixed(fx, fy, pz, triangle, plane, vp, out);
+  const VertexSetup& s0 = vs[tri[0]];
+  const VertexSetup& s1 = vs[tri[1]];
+  const VertexSetup& s2 = vs[tri[2]];
+  const T* src[3] = {pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4, pos + std::int64_t(tri[2]) * 4};
+  LazyPlane<T> plane(src[0], src[1], src[2], vp);
+  if (s0.projected & s1.projected & s2.projected) {
+    // The common case: inside every plane, no clipping.
+    const std::int64_t fx[3] = {s0.fx, s1.fx, s2.fx}, fy[3] = {s0.fy, s1.fy, s2.fy};
+    // z/w as project() computes it, for the rare fallback plane.
+    auto vertex_z = [&](int i) { return double(src[i][2]) / double(src[i][3]); };
+    emit_fixed(fx, fy, triangle, plane, vertex_z, vp, out);
     return;
   }
+  if (!s0.finite || !s1.finite || !s2.finite) return;
+  const unsigned outside_all = s0.code & s1.code & s2.code;
+  const unsigned outside_any = s0.code | s1.code | s2.code;
+  // Entirely outside one plane, or inside all with a vertex that does not project.
+  if (outside_all != 0 || outside_any == 0) return;
+  ClipVertex v[3];
+  for (int i = 0; i < 3; ++i)
+    for (int c = 0; c < 4; ++c) v[i].c[c] = double(src[i][c]);
   // Sutherland-Hodgman in homogeneous space. Intersections are computed from the inside vertex
   // toward the outside one, so an edge shared by two triangles is cut at the same point in both.
   ClipVertex poly[3 + kPlaneCount], next[3 + kPlaneCount];
@@ -352,8 +380,14 @@ void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri
   for (int i = 0; i < n; ++i)
     if (!project(poly[i], vp, pp[i])) return;
   for (int i = 1; i + 1 < n; ++i) {
-    Projected p[3] = {pp[0], pp[i], pp[i + 1]};
-    emit_prim(p, triangle, plane, vp, out);
+    const Projected* piece[3] = {&pp[0], &pp[i], &pp[i + 1]};
+    std::int64_t fx[3], fy[3];
+    for (int k = 0; k < 3; ++k) {
+      fx[k] = round_fixed(piece[k]->x * kSub);
+      fy[k] = round_fixed(piece[k]->y * kSub);
+    }
+    auto vertex_z = [&](int k) { return piece[k]->z; };
+    emit_fixed(fx, fy, triangle, plane, vertex_z, vp, out);
   }
 }
 
