@@ -222,8 +222,25 @@ inline void pixel_span(double a, double b, int n, int& lo, int& hi) {
   hi = h < 0.0 ? -1 : (h > n - 1 ? n - 1 : static_cast<int>(h));
 }
 
+/// Marks the pixels touched by the screen bounds of the edge from vertex a to vertex b of a view.
+inline void mark_edge_bounds(const double* scr, std::int32_t a, std::int32_t b, int width, int height,
+                             unsigned char* mask) {
+  const double* pa = scr + std::int64_t(a) * 2;
+  const double* pb = scr + std::int64_t(b) * 2;
+  int x0, x1, y0, y1;
+  pixel_span(pa[0], pb[0], width, x0, x1);
+  pixel_span(pa[1], pb[1], height, y0, y1);
+  for (int y = y0; y <= y1; ++y)
+    for (int x = x0; x <= x1; ++x)
+      std::atomic_ref<unsigned char>(mask[std::int64_t(y) * width + x]).store(1, std::memory_order_relaxed);
+}
+
 /// Every triangle's facing, then near_silhouette: the pixels touched by the screen bounds of the
-/// edges that can stop a walk (no other triangle, or another facing differently).
+/// edges that can stop a walk. A triangle edge can (cross_edge) when its triangle has a facing
+/// and no triangle on the edge, or another one facing differently. Over an undirected edge of
+/// one or two triangle edges that is: one triangle with a facing, or two whose facings differ
+/// (if they differ, one has a facing); so those edges are taken once each, and only the
+/// irregular ones (three or more triangle edges) triangle edge by triangle edge.
 template <typename T>
 void mark_silhouettes(Context<T>& ctx) {
   const AntialiasParams<T>& p = ctx.p;
@@ -235,30 +252,37 @@ void mark_silhouettes(Context<T>& ctx) {
   });
   const std::int64_t pixels = std::int64_t(p.height) * p.width;
   ctx.near_silhouette.assign(std::size_t(p.views * pixels), 0);
-  cpu::parallel_blocks(items, 4096, [&](std::int64_t b, std::int64_t e, int) {
+  const EdgeTopology& topo = *p.topology;
+  const std::int64_t edge_count = static_cast<std::int64_t>(topo.edges.size());
+  const std::int64_t irregular = static_cast<std::int64_t>(topo.irregular.size());
+  auto view_screen = [&](int view) {
+    return ctx.screen.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 2);
+  };
+  cpu::parallel_blocks(std::int64_t(p.views) * edge_count, 8192, [&](std::int64_t b, std::int64_t e, int) {
     for (std::int64_t i = b; i < e; ++i) {
-      const signed char f = ctx.facing[std::size_t(i)];
-      if (f == 0) continue;  // never walked
-      const int view = static_cast<int>(i / p.triangle_count), tri = static_cast<int>(i % p.triangle_count);
+      const int view = static_cast<int>(i / edge_count);
+      const EdgeTopology::Edge& edge = topo.edges[std::size_t(i % edge_count)];
       const signed char* view_facing = ctx.facing.data() + std::int64_t(view) * p.triangle_count;
+      const signed char f = view_facing[edge.first];
+      const bool potential = edge.second < 0 ? f != 0 : f != view_facing[edge.second];
+      if (potential) mark_edge_bounds(view_screen(view), edge.a, edge.b, p.width, p.height,
+                                      ctx.near_silhouette.data() + view * pixels);
+    }
+  });
+  cpu::parallel_blocks(std::int64_t(p.views) * irregular, 4096, [&](std::int64_t b, std::int64_t e, int) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const int view = static_cast<int>(i / irregular);
+      const std::int32_t tri_edge = topo.irregular[std::size_t(i % irregular)];
+      const int tri = tri_edge / 3, edge = tri_edge % 3;
+      const signed char* view_facing = ctx.facing.data() + std::int64_t(view) * p.triangle_count;
+      const signed char f = view_facing[tri];
+      if (f == 0) continue;  // never walked
+      bool potential = false;
+      for (std::int32_t o = topo.begin[std::size_t(tri_edge)]; o < topo.begin[std::size_t(tri_edge) + 1] && !potential; ++o)
+        potential = view_facing[topo.others[o]] != f;
       const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
-      const double* scr = ctx.screen.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 2);
-      unsigned char* mask = ctx.near_silhouette.data() + view * pixels;
-      for (int edge = 0; edge < 3; ++edge) {
-        const std::int32_t ob = p.topology->begin[std::size_t(tri) * 3 + edge];
-        const std::int32_t oe = p.topology->begin[std::size_t(tri) * 3 + edge + 1];
-        bool potential = ob == oe;
-        for (std::int32_t o = ob; o < oe && !potential; ++o) potential = view_facing[p.topology->others[o]] != f;
-        if (!potential) continue;
-        const double* a = scr + std::int64_t(t[edge]) * 2;
-        const double* c = scr + std::int64_t(t[(edge + 1) % 3]) * 2;
-        int x0, x1, y0, y1;
-        pixel_span(a[0], c[0], p.width, x0, x1);
-        pixel_span(a[1], c[1], p.height, y0, y1);
-        for (int y = y0; y <= y1; ++y)
-          for (int x = x0; x <= x1; ++x)
-            std::atomic_ref<unsigned char>(mask[std::int64_t(y) * p.width + x]).store(1, std::memory_order_relaxed);
-      }
+      if (potential) mark_edge_bounds(view_screen(view), t[edge], t[(edge + 1) % 3], p.width, p.height,
+                                      ctx.near_silhouette.data() + view * pixels);
     }
   });
 }

@@ -24,6 +24,14 @@ struct EdgeTopology {
   int vertex_count = 0;
   std::vector<std::int32_t> begin;
   std::vector<std::int32_t> others;
+  /// Every undirected edge of one or two triangle edges, once: vertices a < b and its triangles
+  /// (second -1 on a mesh boundary). Edges of three or more triangle edges (non-manifold) are in
+  /// `irregular` instead, as triangle edge indices 3t + e.
+  struct Edge {
+    std::int32_t a, b, first, second;
+  };
+  std::vector<Edge> edges;
+  std::vector<std::int32_t> irregular;
 };
 
 /// Builds the edge adjacency of validated triangles (indices in 0..vertex_count-1).

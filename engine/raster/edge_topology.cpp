@@ -1,5 +1,5 @@
 // Edge adjacency for the antialias op, in linear time: edges bucketed by their smaller vertex,
-// each bucket sorted by the larger one.
+// each bucket sorted by the larger one. Also the list of undirected edges, each once.
 #include <algorithm>
 
 #include "engine/raster/antialias_params.h"
@@ -54,6 +54,11 @@ EdgeTopology build_edge_topology(const std::int32_t* triangles, int triangle_cou
         for (auto other = run; other != end; ++other)
           if (other != it) topo.others[cursor++] = static_cast<std::int32_t>(*other / 3);
       }
+      if (end - run <= 2)
+        topo.edges.push_back({v, hi(*run), static_cast<std::int32_t>(*run / 3),
+                              end - run == 2 ? static_cast<std::int32_t>(*(run + 1) / 3) : -1});
+      else
+        for (auto it = run; it != end; ++it) topo.irregular.push_back(static_cast<std::int32_t>(*it));
       run = end;
     }
   }

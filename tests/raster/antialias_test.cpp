@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "engine/raster/antialias_params.h"
 #include "engine/raster/raster.h"
 #include "tests/raster/reference.h"
@@ -176,6 +178,28 @@ TEST(Antialias, TopologyIsReusableAndChecked) {
   // Closed manifold: every edge has exactly one neighbour.
   const EdgeTopology& e = topology->edges();
   for (int64_t i = 0; i < m.triangles.size(0) * 3; ++i) EXPECT_EQ(e.begin[i + 1] - e.begin[i], 1);
+  // ... and every undirected edge is listed once with both of its triangles.
+  EXPECT_EQ(int64_t(e.edges.size()) * 2, m.triangles.size(0) * 3);
+  EXPECT_TRUE(e.irregular.empty());
+  const at::Tensor tris = m.triangles.to(at::kLong);
+  auto has_edge = [&](int64_t tri, int a, int b) {
+    for (int k = 0; k < 3; ++k) {
+      const int64_t p = tris[tri][k].item<int64_t>(), q = tris[tri][(k + 1) % 3].item<int64_t>();
+      if (std::min(p, q) == a && std::max(p, q) == b) return true;
+    }
+    return false;
+  };
+  for (const EdgeTopology::Edge& edge : e.edges) {
+    EXPECT_LT(edge.a, edge.b);
+    EXPECT_NE(edge.first, edge.second);
+    EXPECT_TRUE(has_edge(edge.first, edge.a, edge.b) && has_edge(edge.second, edge.a, edge.b));
+  }
+  // An open grid: boundary edges have no second triangle.
+  const Mesh g = grid(3);
+  const auto open = AntialiasTopology::build(g.triangles);
+  int boundary = 0;
+  for (const EdgeTopology::Edge& edge : open->edges().edges) boundary += edge.second < 0;
+  EXPECT_EQ(boundary, 4 * 3);
   const at::Tensor pos = clip_of(m.positions, 0, 0, 3.0);
   const at::Tensor rast = rasterize(pos, m.triangles, 16, 16).rast;
   const at::Tensor color = at::rand({1, 16, 16, 1}, at::kDouble);

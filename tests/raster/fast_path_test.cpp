@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <vector>
 
 #include "engine/face/face_model.h"
+#include "engine/raster/antialias_params.h"
 #include "engine/raster/camera.h"
 #include "engine/raster/fast_paths.h"
 #include "engine/raster/raster.h"
@@ -123,6 +127,145 @@ TEST(FastPaths, SilhouetteMaskEqualsWalkingEveryPairOnScenes) {
     total += 2;
   }
   EXPECT_GE(blended, total - 2) << "scenes where something blended";
+}
+
+/// A book of `pages` triangles fanned around one shared spine edge (a non-manifold edge, taken
+/// triangle edge by triangle edge), next to an open grid (boundary edges) folded over so part of
+/// it faces away.
+Mesh book_and_fold(int pages) {
+  std::vector<double> v = {0.0, -0.6, 0.0, 0.0, 0.6, 0.0};
+  std::vector<std::int32_t> t;
+  for (int i = 0; i < pages; ++i) {
+    const double a = 2.0 * 3.14159265358979 * (i + 0.3) / pages;
+    v.insert(v.end(), {0.7 * std::cos(a), 0.1 * i - 0.2, 0.7 * std::sin(a)});
+    t.insert(t.end(), {0, 1, 2 + i});
+  }
+  const Mesh g = grid(6);
+  const std::int32_t base = static_cast<std::int32_t>(v.size() / 3);
+  const at::Tensor gp = g.positions.to(at::kDouble).contiguous();
+  for (int64_t i = 0; i < gp.size(0); ++i) {
+    const double x = gp[i][0].item<double>(), y = gp[i][1].item<double>();
+    // Folded along x = 0.2: the part beyond swings back over the rest.
+    const double fx = x < 0.2 ? x : 0.2 - 0.8 * (x - 0.2), fz = x < 0.2 ? 0.0 : 0.5 * (x - 0.2);
+    v.insert(v.end(), {0.5 * fx + 0.9, 0.5 * y, fz});
+  }
+  const at::Tensor gt = g.triangles.to(at::kInt).contiguous();
+  for (int64_t i = 0; i < gt.numel(); ++i) t.push_back(base + gt.data_ptr<std::int32_t>()[i]);
+  Mesh m;
+  m.positions = at::tensor(v, at::kDouble).reshape({-1, 3});
+  m.triangles = at::tensor(t, at::kInt).reshape({-1, 3});
+  return m;
+}
+
+TEST(FastPaths, SilhouetteMaskEqualsWalkingEveryPairOnNonManifoldEdges) {
+  const Mesh m = book_and_fold(5);
+  const auto topology = AntialiasTopology::build(m.triangles);
+  EXPECT_EQ(topology->edges().irregular.size(), 5u) << "the spine, once per page";
+  int blended = 0;
+  for (double yaw : {10.0, 70.0, 160.0, 250.0}) {
+    const at::Tensor pos = clip_of(m.positions, yaw, 20.0, 3.0);
+    blended += expect_same_antialias(pos, m.triangles, 48, 64, "yaw " + std::to_string(yaw));
+    blended += expect_same_antialias(pos.to(at::kFloat), m.triangles, 48, 64, "float yaw " + std::to_string(yaw));
+  }
+  EXPECT_EQ(blended, 8);
+}
+
+/// The silhouette mask of the kernel against its definition, triangle edge by triangle edge:
+/// a triangle with a facing marks the pixels of an edge's screen bounds (widened by 1e-3 px)
+/// when no other triangle shares the edge or one of them faces differently.
+void expect_mask_as_defined(const at::Tensor& pos_in, const at::Tensor& tris_in, int h, int w, const std::string& name) {
+  const at::Tensor pos = (pos_in.dim() == 2 ? pos_in.unsqueeze(0) : pos_in).to(at::kDouble).contiguous();
+  const at::Tensor tris = tris_in.to(at::kInt).contiguous();
+  const int views = static_cast<int>(pos.size(0)), vertex_count = static_cast<int>(pos.size(1));
+  const int triangle_count = static_cast<int>(tris.size(0));
+  const at::Tensor rast = rasterize(pos, tris, h, w).rast;
+  const at::Tensor color = at::zeros({views, h, w, 1}, at::kDouble), out = at::empty_like(color);
+  const auto topology = AntialiasTopology::build(tris, vertex_count);
+  AntialiasWork work;
+  AntialiasParams<double> p;
+  p.color = color.data_ptr<double>();
+  p.channels = 1;
+  p.rast = rast.data_ptr<double>();
+  p.pos = pos.data_ptr<double>();
+  p.pos_view_stride = std::int64_t(vertex_count) * 4;
+  p.vertex_count = vertex_count;
+  p.triangles = tris.data_ptr<std::int32_t>();
+  p.triangle_count = triangle_count;
+  p.topology = &topology->edges();
+  p.views = views;
+  p.height = h;
+  p.width = w;
+  p.out = out.data_ptr<double>();
+  p.work = &work;
+  antialias_forward_cpu(p);
+  ASSERT_EQ(work.near_silhouette.size(), std::size_t(views) * h * w) << name;
+
+  const std::int32_t* t = p.triangles;
+  const EdgeTopology& topo = topology->edges();
+  std::vector<unsigned char> expected(work.near_silhouette.size(), 0);
+  int marked_edges = 0;
+  for (int view = 0; view < views; ++view) {
+    std::vector<double> sx(vertex_count), sy(vertex_count);
+    std::vector<bool> ok(vertex_count);
+    for (int v = 0; v < vertex_count; ++v) {
+      const double* c = p.pos + p.pos_view_stride * view + std::int64_t(v) * 4;
+      sx[v] = (c[0] / c[3] * 0.5 + 0.5) * w;
+      sy[v] = (c[1] / c[3] * 0.5 + 0.5) * h;
+      ok[v] = c[3] > 0.0 && std::isfinite(sx[v]) && std::isfinite(sy[v]);
+    }
+    auto facing = [&](int tri) {
+      const std::int32_t* k = t + std::int64_t(tri) * 3;
+      if (!ok[k[0]] || !ok[k[1]] || !ok[k[2]]) return 0;
+      const double area = (sx[k[1]] - sx[k[0]]) * (sy[k[2]] - sy[k[0]]) - (sx[k[2]] - sx[k[0]]) * (sy[k[1]] - sy[k[0]]);
+      return area > 0.0 ? 1 : (area < 0.0 ? -1 : 0);
+    };
+    for (int tri = 0; tri < triangle_count; ++tri) {
+      const int f = facing(tri);
+      if (f == 0) continue;
+      for (int e = 0; e < 3; ++e) {
+        const std::int64_t te = std::int64_t(tri) * 3 + e;
+        bool potential = topo.begin[te] == topo.begin[te + 1];
+        for (std::int32_t o = topo.begin[te]; o < topo.begin[te + 1]; ++o) potential |= facing(topo.others[o]) != f;
+        if (!potential) continue;
+        ++marked_edges;
+        const int a = t[te / 3 * 3 + e], b = t[te / 3 * 3 + (e + 1) % 3];
+        const int x0 = std::max(0, int(std::floor(std::min(sx[a], sx[b]) - 1e-3)));
+        const int x1 = std::min(w - 1, int(std::floor(std::max(sx[a], sx[b]) + 1e-3)));
+        const int y0 = std::max(0, int(std::floor(std::min(sy[a], sy[b]) - 1e-3)));
+        const int y1 = std::min(h - 1, int(std::floor(std::max(sy[a], sy[b]) + 1e-3)));
+        for (int y = y0; y <= y1; ++y)
+          for (int x = x0; x <= x1; ++x) expected[(std::size_t(view) * h + y) * w + x] = 1;
+      }
+    }
+  }
+  EXPECT_GT(marked_edges, 0) << name;
+  EXPECT_TRUE(expected == work.near_silhouette) << name;
+}
+
+/// Clip positions [1, 5, 4] and triangles of a tetrahedron A B C D, seen so that its outline is
+/// A C B D and the diagonal AB faces the camera, with a fin A B E whose corner E lies behind the
+/// eye. AB is shared by three triangles, and only the fin (no facing, so it marks nothing
+/// itself) makes it a potential silhouette: the middle of AB is marked by AB alone.
+Mesh tetra_with_hidden_fin() {
+  Mesh m;
+  m.positions = at::tensor({-0.6, -0.12, 0.0, 1.0, 0.6, 0.12, 0.0, 1.0, -0.3, 0.6, 0.5, 1.0, 0.3, -0.6, 0.5, 1.0,
+                            0.0, 0.0, 0.0, -1.0},
+                           at::kDouble)
+                    .reshape({1, 5, 4});
+  m.triangles = at::tensor({0, 1, 2, 0, 3, 1, 0, 2, 3, 1, 3, 2, 0, 1, 4}, at::kInt).reshape({5, 3});
+  return m;
+}
+
+TEST(FastPaths, SilhouetteMaskMarksWhatItsDefinitionMarks) {
+  const Mesh tetra = tetra_with_hidden_fin();
+  EXPECT_EQ(AntialiasTopology::build(tetra.triangles)->edges().irregular.size(), 3u);
+  expect_mask_as_defined(tetra.positions, tetra.triangles, 48, 64, "tetra with a hidden fin");
+  const Mesh book = book_and_fold(5);
+  for (double yaw : {10.0, 70.0, 160.0, 250.0})
+    expect_mask_as_defined(clip_of(book.positions, yaw, 20.0, 3.0), book.triangles, 48, 64, "book");
+  for (const ClipScene& s : clip_scenes()) expect_mask_as_defined(s.pos, s.triangles, s.height, s.width, s.name);
+  const HeadViews& head = head_views();
+  expect_mask_as_defined(head.clip, head.triangles, 128, 128, "head");
 }
 
 TEST(FastPaths, SilhouetteMaskEqualsWalkingEveryPairOnTheHead) {
