@@ -1,6 +1,7 @@
-// Fused SH shading on the CPU (see shade_params.h): blocks of pixels in parallel, one pass each
-// way in the tensors' precision, the block's lighting read once. The lighting gradient is summed per fixed block of pixels
-// and the blocks added in order, so it does not depend on the thread count or schedule.
+// Fused SH shading on the CPU (see shade_params.h): blocks of pixels in parallel, one branch-free
+// (vectorised) pass each way in the tensors' precision, the block's lighting read once. The
+// lighting gradient is summed per fixed block of pixels and the blocks added in order, so it
+// does not depend on the thread count or schedule.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -25,13 +26,15 @@ struct Pixel {
   T basis[9];
 };
 
+/// Branch-free (selects around an always-safe division), so loops over pixels vectorise.
 template <typename T>
-inline Pixel<T> load_pixel(const T* normal) {
+[[gnu::always_inline]] inline Pixel<T> load_pixel(const T* normal) {
   Pixel<T> px;
   const T x = normal[0], y = normal[1], z = normal[2];
   const T len = std::sqrt(x * x + y * y + z * z);
   px.clamped = !(len >= T(kMinLength));
-  px.inv_len = px.clamped ? T(1.0 / kMinLength) : T(1) / len;
+  const T q = T(1) / (px.clamped ? T(1) : len);
+  px.inv_len = px.clamped ? T(1.0 / kMinLength) : q;
   px.n[0] = x * px.inv_len;
   px.n[1] = y * px.inv_len;
   px.n[2] = z * px.inv_len;
@@ -66,23 +69,96 @@ void for_blocks(const ShadeParams<T>& p, F&& fn) {
   });
 }
 
+/// Irradiance of channel c at a pixel: sum_k L[c][k] basis[k], in the order of k.
+template <typename T>
+[[gnu::always_inline]] inline T irradiance(const T* L, int c, const T (&basis)[9]) {
+  T e = 0;
+  for (int k = 0; k < 9; ++k) e += L[c * 9 + k] * basis[k];
+  return e;
+}
+
+/// Forward over pixels b..e without branches on the pixel: every pixel is shaded and the
+/// uncovered ones then zeroed by a select, so the loop vectorises over pixels (per pixel the
+/// same operations in the same order as one at a time: the same values).
+template <typename T, bool HasRast>
+void forward_block(const ShadeParams<T>& p, std::int64_t b, std::int64_t e, const T* L) {
+  const T* __restrict normals = p.normals;
+  const T* __restrict albedo = p.albedo;
+  const T* __restrict rast = p.rast;
+  T* __restrict out = p.out;
+  for (std::int64_t i = b; i < e; ++i) {
+    const Pixel<T> px = load_pixel(normals + i * 3);
+    const bool covered = HasRast ? rast[i * 4 + 3] > T(0) : true;
+    for (int c = 0; c < 3; ++c) {
+      const T v = albedo[i * 3 + c] * irradiance(L, c, px.basis);
+      out[i * 3 + c] = covered ? v : T(0);
+    }
+  }
+}
+
 template <typename T>
 void forward(const ShadeParams<T>& p) {
   for_blocks(p, [&](std::int64_t, std::int64_t b, std::int64_t e, const T* L) {
-    for (std::int64_t i = b; i < e; ++i) {
-      T* out = p.out + i * 3;
-      if (!coverage(p, i)) {
-        out[0] = out[1] = out[2] = T(0);
-        continue;
-      }
-      const Pixel<T> px = load_pixel(p.normals + i * 3);
+    if (p.rast)
+      forward_block<T, true>(p, b, e, L);
+    else
+      forward_block<T, false>(p, b, e, L);
+  });
+}
+
+/// Backward over pixels b..e without the lighting gradient, branch-free like forward_block:
+/// pixels that are uncovered or have a zero output gradient get zero gradients by a select.
+template <typename T, bool HasRast, bool GradAlbedo, bool GradNormals>
+void backward_block(const ShadeParams<T>& p, std::int64_t b, std::int64_t e, const T* L) {
+  const T* __restrict normals = p.normals;
+  const T* __restrict albedo = p.albedo;
+  const T* __restrict rast = p.rast;
+  const T* __restrict grad_out = p.grad_out;
+  T* __restrict grad_albedo = p.grad_albedo;
+  T* __restrict grad_normals = p.grad_normals;
+  constexpr T k1 = T(2.0 * kShC1), k2 = T(2.0 * kShC2), k3 = T(2.0 * kShC3);
+  for (std::int64_t i = b; i < e; ++i) {
+    const T g[3] = {grad_out[i * 3], grad_out[i * 3 + 1], grad_out[i * 3 + 2]};
+    const bool covered = HasRast ? rast[i * 4 + 3] > T(0) : true;
+    const bool live = covered && (g[0] != T(0) || g[1] != T(0) || g[2] != T(0));
+    const Pixel<T> px = load_pixel(normals + i * 3);
+    const T x = px.n[0], y = px.n[1], z = px.n[2];
+    if constexpr (GradAlbedo) {
       for (int c = 0; c < 3; ++c) {
-        T e_c = 0;
-        for (int k = 0; k < 9; ++k) e_c += L[c * 9 + k] * px.basis[k];
-        out[c] = p.albedo[i * 3 + c] * e_c;
+        const T v = g[c] * irradiance(L, c, px.basis);
+        grad_albedo[i * 3 + c] = live ? v : T(0);
       }
     }
-  });
+    if constexpr (GradNormals) {
+      // d E_c / d n from the basis, then through the normalization.
+      T gn[3] = {0, 0, 0};
+      for (int c = 0; c < 3; ++c) {
+        const T w = g[c] * albedo[i * 3 + c];  // d loss / d E_c
+        const T* l = L + c * 9;
+        const T dx = k2 * l[3] + k1 * (y * l[4] + z * l[7] + x * l[8]);
+        const T dy = k2 * l[1] + k1 * (x * l[4] + z * l[5] - y * l[8]);
+        const T dz = k2 * l[2] + k1 * (y * l[5] + x * l[7]) + k3 * z * l[6];
+        gn[0] += w * dx;
+        gn[1] += w * dy;
+        gn[2] += w * dz;
+      }
+      const T radial = px.clamped ? T(0) : gn[0] * x + gn[1] * y + gn[2] * z;
+      for (int k = 0; k < 3; ++k) {
+        const T v = (gn[k] - radial * px.n[k]) * px.inv_len;
+        grad_normals[i * 3 + k] = live ? v : T(0);
+      }
+    }
+  }
+}
+
+template <typename T, bool HasRast>
+void backward_block(const ShadeParams<T>& p, std::int64_t b, std::int64_t e, const T* L) {
+  if (p.grad_albedo && p.grad_normals)
+    backward_block<T, HasRast, true, true>(p, b, e, L);
+  else if (p.grad_albedo)
+    backward_block<T, HasRast, true, false>(p, b, e, L);
+  else if (p.grad_normals)
+    backward_block<T, HasRast, false, true>(p, b, e, L);
 }
 
 template <typename T>
@@ -90,47 +166,21 @@ void backward(const ShadeParams<T>& p) {
   const std::int64_t blocks = block_count(p);
   std::vector<double> partial(p.grad_sh ? std::size_t(blocks) * 27 : 0, 0.0);
   for_blocks(p, [&](std::int64_t block, std::int64_t b, std::int64_t e, const T* L) {
-    double* sums = p.grad_sh ? partial.data() + block * 27 : nullptr;
+    if (p.rast)
+      backward_block<T, true>(p, b, e, L);
+    else
+      backward_block<T, false>(p, b, e, L);
+    if (!p.grad_sh) return;
+    // The lighting gradient: a second, scalar pass (a sum in a fixed order does not vectorise).
+    double* sums = partial.data() + block * 27;
     for (std::int64_t i = b; i < e; ++i) {
-      const bool covered = coverage(p, i);
       const T* g = p.grad_out + i * 3;
-      if (!covered || (g[0] == T(0) && g[1] == T(0) && g[2] == T(0))) {
-        if (p.grad_albedo)
-          for (int c = 0; c < 3; ++c) p.grad_albedo[i * 3 + c] = T(0);
-        if (p.grad_normals)
-          for (int c = 0; c < 3; ++c) p.grad_normals[i * 3 + c] = T(0);
-        continue;
-      }
+      if (!coverage(p, i) || (g[0] == T(0) && g[1] == T(0) && g[2] == T(0))) continue;
       const Pixel<T> px = load_pixel(p.normals + i * 3);
-      T w[3];  // d loss / d E_c
       for (int c = 0; c < 3; ++c) {
-        w[c] = g[c] * p.albedo[i * 3 + c];
-        if (p.grad_albedo) {
-          T e_c = 0;
-          for (int k = 0; k < 9; ++k) e_c += L[c * 9 + k] * px.basis[k];
-          p.grad_albedo[i * 3 + c] = g[c] * e_c;
-        }
+        const double w = double(g[c] * p.albedo[i * 3 + c]);  // d loss / d E_c
+        for (int k = 0; k < 9; ++k) sums[c * 9 + k] += w * double(px.basis[k]);
       }
-      if (p.grad_normals) {
-        // d E_c / d n from the basis, then through the normalization.
-        constexpr T k1 = T(2.0 * kShC1), k2 = T(2.0 * kShC2), k3 = T(2.0 * kShC3);
-        T gn[3] = {0, 0, 0};
-        const T x = px.n[0], y = px.n[1], z = px.n[2];
-        for (int c = 0; c < 3; ++c) {
-          const T* l = L + c * 9;
-          const T dx = k2 * l[3] + k1 * (y * l[4] + z * l[7] + x * l[8]);
-          const T dy = k2 * l[1] + k1 * (x * l[4] + z * l[5] - y * l[8]);
-          const T dz = k2 * l[2] + k1 * (y * l[5] + x * l[7]) + k3 * z * l[6];
-          gn[0] += w[c] * dx;
-          gn[1] += w[c] * dy;
-          gn[2] += w[c] * dz;
-        }
-        const T radial = px.clamped ? T(0) : gn[0] * x + gn[1] * y + gn[2] * z;
-        for (int k = 0; k < 3; ++k) p.grad_normals[i * 3 + k] = (gn[k] - radial * px.n[k]) * px.inv_len;
-      }
-      if (sums)
-        for (int c = 0; c < 3; ++c)
-          for (int k = 0; k < 9; ++k) sums[c * 9 + k] += double(w[c]) * double(px.basis[k]);
     }
   });
   if (p.grad_sh) {
