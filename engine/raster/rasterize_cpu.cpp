@@ -21,13 +21,42 @@ constexpr std::int64_t kSub = 1 << kSubpixelBits;  // fixed-point units per pixe
 constexpr std::int64_t kHalf = kSub / 2;
 
 /// One screen-space triangle ready for tile rasterization (a clipped piece of a mesh triangle).
-struct Prim {
+/// Aligned to a cache line: each one is read and written as one line (unaligned, every other
+/// primitive straddled two, and the bins' chunk boundaries shared lines between workers).
+struct alignas(64) Prim {
   std::int32_t x[3], y[3];  // fixed-point vertex positions, counter-clockwise (y up)
   double za, zb, zc;        // z/w = za * px + zb * py + zc at pixel index (px, py)
   std::int32_t triangle;
   std::int16_t x0, x1, y0, y1;  // inclusive pixel bounds of possibly covered centres (< kMaxRasterSize)
 };
-static_assert(sizeof(Prim) <= 64, "a binned primitive fills at most one cache line");
+static_assert(sizeof(Prim) == 64, "a binned primitive is one cache line");
+
+/// A primitive known to cover exactly one pixel centre (SmallTriangleCoverage): only its depth
+/// there is needed. A quarter of a Prim: on a dense mesh these are half of all primitives, and
+/// the binning passes are bound by memory traffic once both cores run them.
+struct Point {
+  double z;
+  std::int32_t triangle;
+  std::int16_t x, y;
+};
+static_assert(sizeof(Point) == 16, "a point primitive is sixteen bytes");
+
+/// What triangle setup emits: general primitives and one-centre points.
+struct Emitted {
+  std::vector<Prim> prims;
+  std::vector<Point> points;
+  void clear() {
+    prims.clear();
+    points.clear();
+  }
+  /// Stores a finished primitive, as a point when it covers one known centre.
+  void add(const Prim& prim, bool small_coverage) {
+    if (small_coverage && prim.x0 == prim.x1 && prim.y0 == prim.y1)
+      points.push_back({prim.za * prim.x0 + (prim.zb * prim.y0 + prim.zc), prim.triangle, prim.x0, prim.y0});
+    else
+      prims.push_back(prim);
+  }
+};
 
 struct ClipVertex {
   double c[4];  // x, y, z, w
@@ -205,7 +234,7 @@ constexpr SmallCoverageTable kSmallCoverage;
 /// a centre is a coin toss the branch predictor loses.
 template <typename Plane, typename VertexZ>
 void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int triangle, Plane& lazy,
-                VertexZ&& vertex_z, const Viewport& vp, std::vector<Prim>& out) {
+                VertexZ&& vertex_z, const Viewport& vp, Emitted& out) {
   std::int64_t area = (fx[1] - fx[0]) * (fy[2] - fy[0]) - (fx[2] - fx[0]) * (fy[1] - fy[0]);
   if (area == 0) return;
   // Counter-clockwise order: vertices 1 and 2 swap for a negative area (selects, not branches).
@@ -261,7 +290,7 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int tr
     prim.zb = exact.zb;
     prim.zc = exact.zc;
     prim.triangle = triangle;
-    out.push_back(prim);
+    out.add(prim, vp.small_coverage);
     return;
   }
   // Fallback: the plane through the snapped vertices (pixel units), whose determinant is never zero.
@@ -278,7 +307,7 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int tr
   prim.zc = sz[0] + prim.za * (0.5 - sx[0]) + prim.zb * (0.5 - sy[0]);
   if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) return;
   prim.triangle = triangle;
-  out.push_back(prim);
+  out.add(prim, vp.small_coverage);
 }
 
 bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
@@ -326,7 +355,7 @@ VertexSetup setup_vertex(const T* src, const Viewport& vp) {
 /// Clips one mesh triangle against near, far and the guard band, and emits its screen pieces.
 template <typename T>
 void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri, int triangle, const Viewport& vp,
-                    std::vector<Prim>& out) {
+                    Emitted& out) {
   const VertexSetup& s0 = vs[tri[0]];
   const VertexSetup& s1 = vs[tri[1]];
   const VertexSetup& s2 = vs[tri[2]];
@@ -394,10 +423,12 @@ void setup_triangle(const T* pos, const VertexSetup* vs, const std::int32_t* tri
 /// Scratch memory kept between calls by the calling thread.
 struct Scratch {
   std::vector<VertexSetup> vertices;  // [pos views][vertex_count]
-  std::vector<std::vector<Prim>> chunk_prims;
-  std::vector<std::int64_t> counts;  // [chunk][tile]
-  std::vector<std::int64_t> tile_begin;
-  std::vector<Prim> bins;  // copies, so each tile reads its primitives sequentially
+  std::vector<Emitted> chunk_out;
+  std::vector<std::int64_t> counts, point_counts;  // [chunk][tile]
+  std::vector<std::int64_t> tile_begin, point_tile_begin;
+  // Copies, so each tile reads its primitives sequentially.
+  std::vector<Prim> bins;
+  std::vector<Point> point_bins;
 };
 Scratch& scratch() {
   thread_local Scratch s;
@@ -453,8 +484,9 @@ void forward(const RasterizeForwardParams<T>& p) {
   vp.init_constants();
 
   Scratch& s = scratch();
-  if (static_cast<int>(s.chunk_prims.size()) < chunks) s.chunk_prims.resize(chunks);
+  if (static_cast<int>(s.chunk_out.size()) < chunks) s.chunk_out.resize(chunks);
   s.counts.assign(static_cast<std::size_t>(chunks) * tiles, 0);
+  s.point_counts.assign(static_cast<std::size_t>(chunks) * tiles, 0);
 
   // 0. Vertex setup, once per vertex and view.
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : views;
@@ -467,45 +499,54 @@ void forward(const RasterizeForwardParams<T>& p) {
   });
 
   // 1. Triangle setup and counting, per chunk of triangles of one view.
+  auto tile_of = [&](int x, int y) { return (y >> kTileShift) * tiles_x + (x >> kTileShift); };
   cpu::parallel_items(chunks, workers, [&](std::int64_t c, int) {
     const int view = static_cast<int>(c / per_view), part = static_cast<int>(c % per_view);
     const int t0 = static_cast<int>(std::int64_t(p.triangle_count) * part / per_view);
     const int t1 = static_cast<int>(std::int64_t(p.triangle_count) * (part + 1) / per_view);
     const T* pos = p.pos + p.pos_view_stride * view;
     const VertexSetup* vs = s.vertices.data() + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count);
-    // Filled through a local vector: the chunks' vector headers share cache lines, and pushing
+    // Filled through local vectors: the chunks' vector headers share cache lines, and pushing
     // through them from two workers bounced those lines between cores on every primitive.
-    std::vector<Prim> prims = std::move(s.chunk_prims[c]);
-    prims.clear();
-    for (int t = t0; t < t1; ++t) setup_triangle(pos, vs, p.triangles + std::int64_t(t) * 3, t, vp, prims);
+    Emitted out = std::move(s.chunk_out[c]);
+    out.clear();
+    for (int t = t0; t < t1; ++t) setup_triangle(pos, vs, p.triangles + std::int64_t(t) * 3, t, vp, out);
     std::int64_t* counts = s.counts.data() + c * tiles;
-    for (const Prim& prim : prims)
+    for (const Prim& prim : out.prims)
       for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)
         for (int tx = prim.x0 >> kTileShift; tx <= (prim.x1 >> kTileShift); ++tx) ++counts[ty * tiles_x + tx];
-    s.chunk_prims[c] = std::move(prims);
+    std::int64_t* point_counts = s.point_counts.data() + c * tiles;
+    for (const Point& q : out.points) ++point_counts[tile_of(q.x, q.y)];
+    s.chunk_out[c] = std::move(out);
   });
 
   // 2. Offsets: per view, per tile, chunks in order, so every bin lists triangles in index order.
-  s.tile_begin.assign(static_cast<std::size_t>(views) * tiles + 1, 0);
-  std::int64_t total = 0;
-  for (int view = 0; view < views; ++view)
-    for (int tile = 0; tile < tiles; ++tile) {
-      s.tile_begin[std::size_t(view) * tiles + tile] = total;
-      for (int part = 0; part < per_view; ++part) {
-        std::int64_t& count = s.counts[(std::size_t(view) * per_view + part) * tiles + tile];
-        const std::int64_t n = count;
-        count = total;  // becomes the chunk's write cursor in this bin
-        total += n;
+  auto offsets = [&](std::vector<std::int64_t>& counts, std::vector<std::int64_t>& begin) {
+    begin.assign(static_cast<std::size_t>(views) * tiles + 1, 0);
+    std::int64_t total = 0;
+    for (int view = 0; view < views; ++view)
+      for (int tile = 0; tile < tiles; ++tile) {
+        begin[std::size_t(view) * tiles + tile] = total;
+        for (int part = 0; part < per_view; ++part) {
+          std::int64_t& count = counts[(std::size_t(view) * per_view + part) * tiles + tile];
+          const std::int64_t n = count;
+          count = total;  // becomes the chunk's write cursor in this bin
+          total += n;
+        }
       }
-    }
-  s.tile_begin[std::size_t(views) * tiles] = total;
-  s.bins.resize(static_cast<std::size_t>(total));
+    begin[std::size_t(views) * tiles] = total;
+    return total;
+  };
+  s.bins.resize(static_cast<std::size_t>(offsets(s.counts, s.tile_begin)));
+  s.point_bins.resize(static_cast<std::size_t>(offsets(s.point_counts, s.point_tile_begin)));
   cpu::parallel_items(chunks, workers, [&](std::int64_t c, int) {
     std::int64_t* cursor = s.counts.data() + c * tiles;
-    for (const Prim& prim : s.chunk_prims[c])
+    for (const Prim& prim : s.chunk_out[c].prims)
       for (int ty = prim.y0 >> kTileShift; ty <= (prim.y1 >> kTileShift); ++ty)
         for (int tx = prim.x0 >> kTileShift; tx <= (prim.x1 >> kTileShift); ++tx)
           s.bins[cursor[ty * tiles_x + tx]++] = prim;
+    std::int64_t* point_cursor = s.point_counts.data() + c * tiles;
+    for (const Point& q : s.chunk_out[c].points) s.point_bins[point_cursor[tile_of(q.x, q.y)]++] = q;
   });
 
   // 3. Tiles in parallel: coverage, depth test, then resolve.
@@ -517,21 +558,12 @@ void forward(const RasterizeForwardParams<T>& p) {
     std::int32_t ids[kTile * kTile];
     std::fill(zbuf, zbuf + kTile * kTile, std::numeric_limits<double>::infinity());
     std::fill(ids, ids + kTile * kTile, -1);
+    // General primitives in triangle order: the strict test keeps the first of equal depths.
     const std::int64_t b0 = s.tile_begin[std::size_t(item)], b1 = s.tile_begin[std::size_t(item) + 1];
     for (std::int64_t b = b0; b < b1; ++b) {
       const Prim& prim = s.bins[b];
       const int xa = std::max<int>(prim.x0, tx0), xb = std::min<int>(prim.x1, tx1 - 1);
       const int ya = std::max<int>(prim.y0, ty0), yb = std::min<int>(prim.y1, ty1 - 1);
-      if (vp.small_coverage && prim.x0 == prim.x1 && prim.y0 == prim.y1) {
-        // One centre, known covered (emit_fixed tested it): only the depth test.
-        const double z = prim.za * prim.x0 + (prim.zb * prim.y0 + prim.zc);
-        const int i = (prim.y0 - ty0) * kTile + (prim.x0 - tx0);
-        if (z < zbuf[i]) {
-          zbuf[i] = z;
-          ids[i] = prim.triangle;
-        }
-        continue;
-      }
       const EdgeFunctions ef = edge_functions(prim);
       const std::int64_t(&ea)[3] = ef.a;
       const std::int64_t(&eb)[3] = ef.b;
@@ -550,6 +582,17 @@ void forward(const RasterizeForwardParams<T>& p) {
             ids[i] = prim.triangle;
           }
         }
+      }
+    }
+    // Then the points (one centre, known covered: only the depth test), after the primitives of
+    // later triangles: of equal depths the lower triangle index wins, as in triangle order.
+    const std::int64_t q0 = s.point_tile_begin[std::size_t(item)], q1 = s.point_tile_begin[std::size_t(item) + 1];
+    for (std::int64_t b = q0; b < q1; ++b) {
+      const Point& q = s.point_bins[b];
+      const int i = (q.y - ty0) * kTile + (q.x - tx0);
+      if (q.z < zbuf[i] || (q.z == zbuf[i] && q.triangle < ids[i])) {
+        zbuf[i] = q.z;
+        ids[i] = q.triangle;
       }
     }
     const T* pos = p.pos + p.pos_view_stride * view;

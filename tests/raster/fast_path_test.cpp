@@ -95,6 +95,53 @@ TEST(FastPaths, SmallTriangleCoverageEqualsTheTilePassOnTheHead) {
   for (int size : {64, 256, 700}) expect_same_raster(h.clip, h.triangles, size, size, std::to_string(size));
 }
 
+/// A large triangle and tiny ones (each around one pixel centre) in the plane z/w = 0 seen
+/// head-on, with dyadic coordinates so every depth is exactly 0: at equal depths the lower
+/// triangle index must win, whether the tiny ones come before or after the large one (they are
+/// one-centre points, binned apart from the large triangle's primitive).
+TEST(FastPaths, EqualDepthsGoToTheLowerTriangleIndex) {
+  const int size = 16;
+  for (bool tiny_first : {false, true}) {
+    std::vector<double> v;
+    std::vector<std::int32_t> t;
+    auto add = [&](double x0, double y0, double x1, double y1, double x2, double y2) {
+      const std::int32_t base = static_cast<std::int32_t>(v.size() / 2);
+      for (double c : {x0, y0, x1, y1, x2, y2}) v.push_back(c);  // (x, y) per vertex
+      t.insert(t.end(), {base, base + 1, base + 2});
+    };
+    auto big = [&] { add(-0.9375, -0.9375, 0.9375, -0.9375, -0.9375, 0.9375); };
+    auto tiny = [&] {
+      for (int k = 0; k < 4; ++k) {
+        // Around the centre of pixel (2 + k, 3): NDC (2 * (px + 0.5) / size - 1).
+        const double cx = 2.0 * (2 + k + 0.5) / size - 1.0, cy = 2.0 * (3 + 0.5) / size - 1.0, d = 1.0 / 64;
+        add(cx - d, cy - d, cx + 2 * d, cy - d, cx - d, cy + 2 * d);
+      }
+    };
+    if (tiny_first) {
+      tiny();
+      big();
+    } else {
+      big();
+      tiny();
+    }
+    // Clip (x, y, 0, 1): z/w = 0 everywhere, exactly.
+    at::Tensor pos = at::zeros({1, static_cast<int64_t>(v.size() / 2), 4}, at::kDouble);
+    for (int64_t i = 0; i < pos.size(1); ++i) {
+      pos[0][i][0] = v[std::size_t(i) * 2];
+      pos[0][i][1] = v[std::size_t(i) * 2 + 1];
+      pos[0][i][3] = 1.0;
+    }
+    const at::Tensor tris = at::tensor(t, at::kInt).reshape({-1, 3});
+    const at::Tensor rast = rasterize(pos, tris, size, size).rast;
+    const at::Tensor slow = without(cpu::FastPath::SmallTriangleCoverage, [&] { return rasterize(pos, tris, size, size).rast; });
+    EXPECT_TRUE(at::equal(rast, slow)) << "tiny first " << tiny_first;
+    for (int k = 0; k < 4; ++k) {
+      const int id = static_cast<int>(rast[0][3][2 + k][3].item<double>());
+      EXPECT_EQ(id, tiny_first ? k + 1 : 1) << "pixel " << k << ", tiny first " << tiny_first;
+    }
+  }
+}
+
 /// Antialias with and without the silhouette mask: the same image, colour gradient and position
 /// gradient, bit for bit. The colour is random so every blend shows. Returns whether anything
 /// blended (the comparison means something only then).
