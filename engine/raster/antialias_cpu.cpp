@@ -103,10 +103,11 @@ struct Context {
     const int ip = id(rast, pp), iq = id(rast, qp);
     if (ip == iq) return false;
     if (!near_silhouette.empty()) {
-      // The walk stops only at a potential silhouette edge, and where it crosses the segment
-      // between the centres lies in the closed square of P or Q, inside the edge's bounds.
-      const unsigned char* m = near_silhouette.data() + std::int64_t(view) * p.height * p.width;
-      if ((m[pp] | m[qp]) == 0) return false;
+      // The walk stops only at a potential silhouette edge crossing the segment between the
+      // centres: pairs no such edge crosses are not marked.
+      const std::int64_t pixels = std::int64_t(p.height) * p.width;
+      if (near_silhouette[std::size_t((std::int64_t(view) * 2 + (horizontal ? 0 : 1)) * pixels + pp)] == 0)
+        return false;
     }
     bool p_near;
     if (ip == 0) p_near = false;
@@ -205,38 +206,53 @@ struct Context {
   }
 };
 
-/// Margin (pixels) around an edge's screen bounds when marking near_silhouette: far beyond the
-/// rounding of the walk's crossing point, which lies on the edge.
+/// Margin (pixels) by which marking near_silhouette widens an edge: far beyond the rounding of
+/// the walk's crossing point.
 constexpr double kMarkMargin = 1e-3;
 
-/// Pixel range [lo, hi] of the closed interval [a, b] widened by kMarkMargin, clamped to 0..n-1
-/// (empty when lo > hi, or for NaN ends).
-inline void pixel_span(double a, double b, int n, int& lo, int& hi) {
-  const double l = std::floor(std::min(a, b) - kMarkMargin), h = std::floor(std::max(a, b) + kMarkMargin);
-  if (std::isnan(l) || std::isnan(h)) {  // a crossing with such an end is NaN and never blends
-    lo = 0;
-    hi = -1;
-    return;
+/// Marks the neighbour pairs along one axis whose centre segment the edge from (a_along,
+/// a_across) to (b_along, b_across) may cross. The segments of this axis lie on the lines
+/// across = i + 0.5 (i = 0..lines-1), from along = j + 0.5 to j + 1.5 (j = 0..pairs-1); the pair
+/// (j, i) is mask[i * stride_i + j * stride_j]. An edge parallel to the lines never crosses one
+/// (the walk skips it), an edge with a NaN end never blends.
+inline void mark_pairs(double a_along, double a_across, double b_along, double b_across, int lines, int pairs,
+                       std::int64_t stride_i, std::int64_t stride_j, unsigned char* mask) {
+  const double d = b_across - a_across;
+  if (!(d != 0.0) || std::isnan(a_along) || std::isnan(b_along)) return;  // parallel, or NaN
+  const double lo = std::min(a_across, b_across), hi = std::max(a_across, b_across);
+  // Lines i with i + 0.5 within the edge's extent across (widened), clamped to the image.
+  const double first = std::ceil(lo - kMarkMargin - 0.5), last = std::floor(hi + kMarkMargin - 0.5);
+  const int i0 = first < 0.0 ? 0 : (first > lines ? lines : static_cast<int>(first));
+  const int i1 = last < 0.0 ? -1 : (last > lines - 1 ? lines - 1 : static_cast<int>(last));
+  const double slope = (b_along - a_along) / d;
+  for (int i = i0; i <= i1; ++i) {
+    // The edge's extent along, over the band i + 0.5 +- margin within its own extent across.
+    const double c0 = std::max(lo, i + 0.5 - kMarkMargin), c1 = std::min(hi, i + 0.5 + kMarkMargin);
+    const double x0 = a_along + (c0 - a_across) * slope, x1 = a_along + (c1 - a_across) * slope;
+    const double xl = std::min(x0, x1) - kMarkMargin, xh = std::max(x0, x1) + kMarkMargin;
+    if (std::isnan(xl) || std::isnan(xh)) continue;
+    // Pairs j whose segment [j + 0.5, j + 1.5] meets [xl, xh].
+    const double jf = std::ceil(xl - 1.5), jl = std::floor(xh - 0.5);
+    const int j0 = jf < 0.0 ? 0 : (jf > pairs ? pairs : static_cast<int>(jf));
+    const int j1 = jl < 0.0 ? -1 : (jl > pairs - 1 ? pairs - 1 : static_cast<int>(jl));
+    for (int j = j0; j <= j1; ++j)
+      std::atomic_ref<unsigned char>(mask[i * stride_i + j * stride_j]).store(1, std::memory_order_relaxed);
   }
-  lo = l < 0.0 ? 0 : (l > n ? n : static_cast<int>(l));
-  hi = h < 0.0 ? -1 : (h > n - 1 ? n - 1 : static_cast<int>(h));
 }
 
-/// Marks the pixels touched by the screen bounds of the edge from vertex a to vertex b of a view.
-inline void mark_edge_bounds(const double* scr, std::int32_t a, std::int32_t b, int width, int height,
-                             unsigned char* mask) {
+/// Marks the horizontal and vertical pairs of a view that the edge from vertex a to b may cross.
+inline void mark_edge_pairs(const double* scr, std::int32_t a, std::int32_t b, int width, int height,
+                            unsigned char* mask) {
   const double* pa = scr + std::int64_t(a) * 2;
   const double* pb = scr + std::int64_t(b) * 2;
-  int x0, x1, y0, y1;
-  pixel_span(pa[0], pb[0], width, x0, x1);
-  pixel_span(pa[1], pb[1], height, y0, y1);
-  for (int y = y0; y <= y1; ++y)
-    for (int x = x0; x <= x1; ++x)
-      std::atomic_ref<unsigned char>(mask[std::int64_t(y) * width + x]).store(1, std::memory_order_relaxed);
+  const std::int64_t pixels = std::int64_t(width) * height;
+  // Horizontal pairs: along x, lines y = const; vertical pairs: along y, lines x = const.
+  mark_pairs(pa[0], pa[1], pb[0], pb[1], height, width - 1, width, 1, mask);
+  mark_pairs(pa[1], pa[0], pb[1], pb[0], width, height - 1, 1, width, mask + pixels);
 }
 
-/// Every triangle's facing, then near_silhouette: the pixels touched by the screen bounds of the
-/// edges that can stop a walk. A triangle edge can (cross_edge) when its triangle has a facing
+/// Every triangle's facing, then near_silhouette: the pairs whose segment an edge that can stop
+/// a walk may cross. A triangle edge can (cross_edge) when its triangle has a facing
 /// and no triangle on the edge, or another one facing differently. Over an undirected edge of
 /// one or two triangle edges that is: one triangle with a facing, or two whose facings differ
 /// (if they differ, one has a facing); so those edges are taken once each, and only the
@@ -251,7 +267,7 @@ void mark_silhouettes(Context<T>& ctx) {
                                                       static_cast<int>(i % p.triangle_count));
   });
   const std::int64_t pixels = std::int64_t(p.height) * p.width;
-  ctx.near_silhouette.assign(std::size_t(p.views * pixels), 0);
+  ctx.near_silhouette.assign(std::size_t(p.views * 2 * pixels), 0);
   const EdgeTopology& topo = *p.topology;
   const std::int64_t edge_count = static_cast<std::int64_t>(topo.edges.size());
   const std::int64_t irregular = static_cast<std::int64_t>(topo.irregular.size());
@@ -265,8 +281,9 @@ void mark_silhouettes(Context<T>& ctx) {
       const signed char* view_facing = ctx.facing.data() + std::int64_t(view) * p.triangle_count;
       const signed char f = view_facing[edge.first];
       const bool potential = edge.second < 0 ? f != 0 : f != view_facing[edge.second];
-      if (potential) mark_edge_bounds(view_screen(view), edge.a, edge.b, p.width, p.height,
-                                      ctx.near_silhouette.data() + view * pixels);
+      if (potential)
+        mark_edge_pairs(view_screen(view), edge.a, edge.b, p.width, p.height,
+                        ctx.near_silhouette.data() + view * 2 * pixels);
     }
   });
   cpu::parallel_blocks(std::int64_t(p.views) * irregular, 4096, [&](std::int64_t b, std::int64_t e, int) {
@@ -281,8 +298,9 @@ void mark_silhouettes(Context<T>& ctx) {
       for (std::int32_t o = topo.begin[std::size_t(tri_edge)]; o < topo.begin[std::size_t(tri_edge) + 1] && !potential; ++o)
         potential = view_facing[topo.others[o]] != f;
       const std::int32_t* t = p.triangles + std::int64_t(tri) * 3;
-      if (potential) mark_edge_bounds(view_screen(view), t[edge], t[(edge + 1) % 3], p.width, p.height,
-                                      ctx.near_silhouette.data() + view * pixels);
+      if (potential)
+        mark_edge_pairs(view_screen(view), t[edge], t[(edge + 1) % 3], p.width, p.height,
+                        ctx.near_silhouette.data() + view * 2 * pixels);
     }
   });
 }

@@ -56,10 +56,11 @@ struct AntialiasWork {
   bool ready = false;                 ///< set by the forward pass once complete
   std::vector<signed char> facing;    ///< [views][triangles]: sign of the screen area (+1 counter-clockwise), 0 (a vertex without a screen position), 2 (not needed yet)
   std::vector<double> screen;         ///< [pos views][vertices][2] pixel coordinates, NaN where w <= 0 or not finite
-  /// [views][height][width]: 1 where the screen bounds of a potential silhouette edge (a mesh
-  /// boundary, or an edge whose triangles do not all face one way) touch the pixel; empty when
-  /// the shortcut is off. A pair blends only across such an edge, so only pairs with a marked
-  /// pixel are walked.
+  /// [views][2][height][width]: 1 for a neighbour pair (plane 0: pixel and its right
+  /// neighbour, plane 1: pixel and the one above, indexed by the first pixel) whose centre
+  /// segment a potential silhouette edge (a mesh boundary, or an edge whose triangles do not
+  /// all face one way) may cross, within 1e-3 px; empty when the shortcut is off. A pair blends
+  /// only where such an edge crosses its segment, so only marked pairs are walked.
   std::vector<unsigned char> near_silhouette;
   std::int64_t rows_per_block = 1;    ///< image rows (over all views) per pair block
   std::vector<std::vector<AntialiasPair>> blocks;  ///< active pairs per block of rows
