@@ -210,15 +210,22 @@ struct Context {
 /// the walk's crossing point.
 constexpr double kMarkMargin = 1e-3;
 
+/// Screen coordinates up to which the crossing of an edge with a line is computed to far better
+/// than kMarkMargin (relative rounding 1e-16); beyond, an edge marks every pair of its bounds.
+constexpr double kExactMarkExtent = 1e6;
+
 /// Marks the neighbour pairs along one axis whose centre segment the edge from (a_along,
 /// a_across) to (b_along, b_across) may cross. The segments of this axis lie on the lines
 /// across = i + 0.5 (i = 0..lines-1), from along = j + 0.5 to j + 1.5 (j = 0..pairs-1); the pair
 /// (j, i) is mask[i * stride_i + j * stride_j]. An edge parallel to the lines never crosses one
-/// (the walk skips it), an edge with a NaN end never blends.
+/// (the walk skips it); one with an end that is not finite is never walked (its triangles have
+/// no facing).
 inline void mark_pairs(double a_along, double a_across, double b_along, double b_across, int lines, int pairs,
                        std::int64_t stride_i, std::int64_t stride_j, unsigned char* mask) {
   const double d = b_across - a_across;
-  if (!(d != 0.0) || std::isnan(a_along) || std::isnan(b_along)) return;  // parallel, or NaN
+  if (!std::isfinite(a_along + a_across + b_along + b_across) || d == 0.0) return;
+  const bool exact = std::max(std::max(std::fabs(a_along), std::fabs(b_along)),
+                              std::max(std::fabs(a_across), std::fabs(b_across))) <= kExactMarkExtent;
   const double lo = std::min(a_across, b_across), hi = std::max(a_across, b_across);
   // Lines i with i + 0.5 within the edge's extent across (widened), clamped to the image.
   const double first = std::ceil(lo - kMarkMargin - 0.5), last = std::floor(hi + kMarkMargin - 0.5);
@@ -229,8 +236,12 @@ inline void mark_pairs(double a_along, double a_across, double b_along, double b
     // The edge's extent along, over the band i + 0.5 +- margin within its own extent across.
     const double c0 = std::max(lo, i + 0.5 - kMarkMargin), c1 = std::min(hi, i + 0.5 + kMarkMargin);
     const double x0 = a_along + (c0 - a_across) * slope, x1 = a_along + (c1 - a_across) * slope;
-    const double xl = std::min(x0, x1) - kMarkMargin, xh = std::max(x0, x1) + kMarkMargin;
-    if (std::isnan(xl) || std::isnan(xh)) continue;
+    double xl = std::min(x0, x1) - kMarkMargin, xh = std::max(x0, x1) + kMarkMargin;
+    if (!exact || !std::isfinite(xl) || !std::isfinite(xh)) {
+      // Far out or nearly parallel: the whole extent of the edge along the axis.
+      xl = std::min(a_along, b_along) - kMarkMargin;
+      xh = std::max(a_along, b_along) + kMarkMargin;
+    }
     // Pairs j whose segment [j + 0.5, j + 1.5] meets [xl, xh].
     const double jf = std::ceil(xl - 1.5), jl = std::floor(xh - 0.5);
     const int j0 = jf < 0.0 ? 0 : (jf > pairs ? pairs : static_cast<int>(jf));

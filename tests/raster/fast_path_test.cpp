@@ -309,7 +309,11 @@ void expect_mask_as_defined(const at::Tensor& pos_in, const at::Tensor& tris_in,
               if (o1 * o2 < 0.0 && o3 * o4 < 0.0) must[i] = 1;
               const double d = std::min({point_segment(ax, ay, px, py, qx, qy), point_segment(bx, by, px, py, qx, qy),
                                          point_segment(px, py, ax, ay, bx, by), point_segment(qx, qy, ax, ay, bx, by)});
-              if (!parallel && (must[i] || d <= 0.01)) may[i] = 1;
+              // Beyond 1e6 px the kernel marks the pairs of the edge's bounds instead.
+              const bool far_out = std::max({std::fabs(ax), std::fabs(ay), std::fabs(bx), std::fabs(by)}) > 1e6;
+              const bool in_bounds = std::max(px, std::min(ax, bx)) <= std::min(qx, std::max(ax, bx)) + 0.01 &&
+                                     std::max(py, std::min(ay, by)) <= std::min(qy, std::max(ay, by)) + 0.01;
+              if (!parallel && (must[i] || d <= 0.01 || (far_out && in_bounds))) may[i] = 1;
             }
       }
     }
@@ -340,7 +344,26 @@ Mesh tetra_with_hidden_fin() {
   return m;
 }
 
+/// An open fan of triangles around a corner just in front of the eye (w = 1e-9): its screen
+/// position is some 1e8 px out, where the mask marks an edge's whole bounds.
+Mesh fan_from_the_eye() {
+  std::vector<double> v = {0.3, 0.2, 0.0, 1e-9};
+  std::vector<std::int32_t> t;
+  for (int i = 0; i < 5; ++i) {
+    const double a = 0.4 + 0.5 * i;
+    v.insert(v.end(), {0.6 * std::cos(a), 0.6 * std::sin(a), 0.0, 1.0});
+    if (i > 0) t.insert(t.end(), {0, i, i + 1});
+  }
+  Mesh m;
+  m.positions = at::tensor(v, at::kDouble).reshape({1, -1, 4});
+  m.triangles = at::tensor(t, at::kInt).reshape({-1, 3});
+  return m;
+}
+
 TEST(FastPaths, SilhouetteMaskMarksWhatItsDefinitionMarks) {
+  const Mesh fan = fan_from_the_eye();
+  expect_mask_as_defined(fan.positions, fan.triangles, 40, 48, "fan from the eye");
+  EXPECT_TRUE(expect_same_antialias(fan.positions, fan.triangles, 40, 48, "fan from the eye"));
   const Mesh tetra = tetra_with_hidden_fin();
   EXPECT_EQ(AntialiasTopology::build(tetra.triangles)->edges().irregular.size(), 3u);
   expect_mask_as_defined(tetra.positions, tetra.triangles, 48, 64, "tetra with a hidden fin");
