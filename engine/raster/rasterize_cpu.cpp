@@ -263,15 +263,9 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int tr
     // The tile pass then finds exactly the same covered pixels. All kSmallCentres candidates
     // are evaluated, those past the bounds masked off, so no branch depends on the geometry.
     const EdgeFunctions ef = edge_functions(prim);
-    std::int64_t e[3];
-    for (int k = 0; k < 3; ++k) e[k] = ef.a[k] * x0 + ef.b[k] * y0 + ef.c[k];
     unsigned mask = 0;
-    for (int k = 0; k < kSmallCentres; ++k) {
-      const std::int64_t i = k % columns, j = k / columns;
-      const std::int64_t v =
-          (e[0] + ef.a[0] * i + ef.b[0] * j) | (e[1] + ef.a[1] * i + ef.b[1] * j) | (e[2] + ef.a[2] * i + ef.b[2] * j);
-      mask |= unsigned((v >= 0) & (k < centres)) << k;
-    }
+    for (int k = 0; k < kSmallCentres; ++k)
+      mask |= unsigned(ef.covers(x0 + k % columns, y0 + k / columns) & (k < centres)) << k;
     if (mask == 0) return;
     const CoveredBounds b = kSmallCoverage.bounds[columns][mask];
     x1 = x0 + b.x1;
