@@ -171,7 +171,6 @@ struct Context {
         continue;
       }
       const int i = exit, j = (exit + 1) % 3;
-      r.active = true;
       r.view = view;
       r.near_pix = near_pix;
       r.far_pix = far_pix;

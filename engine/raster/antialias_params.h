@@ -40,7 +40,6 @@ EdgeTopology build_edge_topology(const std::int32_t* triangles, int triangle_cou
 /// One neighbour pair's blend, from the surface walk described above:
 /// out[target] += k * (c[source] - c[target]), and d out[target] / dt = c_near - c_far.
 struct AntialiasPair {
-  bool active = false;
   int view = 0;                         ///< the view of the pair
   std::int64_t target = 0, source = 0;  ///< pixel indices within the view
   std::int64_t near_pix = 0, far_pix = 0;
@@ -49,7 +48,7 @@ struct AntialiasPair {
   double dt[2][3] = {{0, 0, 0}, {0, 0, 0}};  ///< dt / d(clip x, y, w) of each end vertex
 };
 
-/// The pairs pass of one call (facing, screen positions, active pairs and their per-pixel index).
+/// The pairs pass of one call (facing, screen positions, silhouette mask, active pairs by block).
 /// The forward pass fills it when given one; a backward pass with the same inputs reuses it
 /// instead of walking every pair again.
 struct AntialiasWork {
