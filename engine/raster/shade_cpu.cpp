@@ -1,7 +1,8 @@
 // Fused SH shading on the CPU (see shade_params.h): blocks of pixels in parallel, one branch-free
-// (vectorised) pass each way in the tensors' precision, the block's lighting read once. The
-// lighting gradient is summed per fixed block of pixels and the blocks added in order, so it
-// does not depend on the thread count or schedule.
+// pass each way in the tensors' precision (the forward vectorises; GCC's cost model keeps the
+// backward with both gradients scalar), the block's lighting read once. The lighting gradient is
+// summed per fixed block of pixels and the blocks added in order, so it does not depend on the
+// thread count or schedule.
 #include <algorithm>
 #include <cmath>
 #include <vector>

@@ -234,7 +234,6 @@ double point_segment(double rx, double ry, double px, double py, double qx, doub
 /// of them faces differently. Every neighbour pair whose centre segment a potential edge crosses
 /// (properly) must be marked, and every marked pair must lie within 0.01 px of one that is not
 /// parallel to it.
-
 void expect_mask_as_defined(const at::Tensor& pos_in, const at::Tensor& tris_in, int h, int w, const std::string& name) {
   const at::Tensor pos = (pos_in.dim() == 2 ? pos_in.unsqueeze(0) : pos_in).to(at::kDouble).contiguous();
   const at::Tensor tris = tris_in.to(at::kInt).contiguous();
