@@ -14,8 +14,9 @@
 #include "engine/raster/antialias_params.h"
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/fast_paths.h"
+#include "engine/raster/kernel_isa.h"  // last: what follows is compiled per instruction set
 
-namespace likeness::raster {
+namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS {
 namespace {
 
 /// Longest walk across interior edges from the nearer pixel's triangle toward the other pixel.
@@ -454,4 +455,4 @@ void antialias_forward_cpu(const AntialiasParams<double>& p) { forward(p); }
 void antialias_backward_cpu(const AntialiasParams<float>& p) { backward(p); }
 void antialias_backward_cpu(const AntialiasParams<double>& p) { backward(p); }
 
-}  // namespace likeness::raster
+}  // namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS

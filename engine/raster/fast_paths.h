@@ -5,7 +5,8 @@ namespace likeness::raster::cpu {
 
 enum class FastPath : unsigned {
   /// rasterize: triangles whose bounds hold a few pixel centres are tested against them at
-  /// setup; those covering none are dropped, the others' bounds shrink to the covered centres.
+  /// setup; those covering none are dropped, the others binned as their covered centres (with
+  /// their depth there) instead of as triangles for the tile pass.
   SmallTriangleCoverage = 1u << 0,
   /// antialias: pixels that no potential silhouette edge's screen bounds touch are marked once
   /// per call; a neighbour pair of two unmarked pixels cannot blend and is not walked.

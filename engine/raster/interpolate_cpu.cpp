@@ -4,8 +4,9 @@
 #include "engine/raster/channel_dispatch.h"
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/interpolate_params.h"
+#include "engine/raster/kernel_isa.h"  // last: what follows is compiled per instruction set
 
-namespace likeness::raster {
+namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS {
 namespace {
 
 /// The pixel's triangle (0-based) or -1.
@@ -139,4 +140,4 @@ void interpolate_forward_cpu(const InterpolateParams<double>& p) { forward_any(p
 void interpolate_backward_cpu(const InterpolateParams<float>& p) { backward_any(p); }
 void interpolate_backward_cpu(const InterpolateParams<double>& p) { backward_any(p); }
 
-}  // namespace likeness::raster
+}  // namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS

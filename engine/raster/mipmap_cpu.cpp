@@ -12,8 +12,9 @@
 #include "engine/raster/channel_dispatch.h"
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/texture_params.h"
+#include "engine/raster/kernel_isa.h"  // last: what follows is compiled per instruction set
 
-namespace likeness::raster {
+namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS {
 namespace {
 
 /// Source taps of each output texel along one axis, n -> m texels.
@@ -218,25 +219,6 @@ void build_backward(T* grad_tex, T* grad_mip, const MipLayout& layout, int image
 
 }  // namespace
 
-MipLayout mip_layout(int width, int height, int images, int channels, int max_level) {
-  MipLayout layout;
-  layout.width[0] = width;
-  layout.height[0] = height;
-  layout.levels = 1;
-  std::int64_t offset = 0;
-  while ((layout.width[layout.levels - 1] > 1 || layout.height[layout.levels - 1] > 1) &&
-         layout.levels < kMaxMipLevels && (max_level < 0 || layout.levels <= max_level)) {
-    const int l = layout.levels;
-    layout.width[l] = std::max(1, layout.width[l - 1] / 2);
-    layout.height[l] = std::max(1, layout.height[l - 1] / 2);
-    layout.offset[l] = offset;
-    offset += std::int64_t(images) * layout.width[l] * layout.height[l] * channels;
-    ++layout.levels;
-  }
-  layout.mip_size = offset;
-  return layout;
-}
-
 void texture_build_mips_cpu(const float* tex, float* mip, const MipLayout& layout, int images, int channels,
                             const unsigned char* used) {
   build(tex, mip, layout, images, channels, used);
@@ -253,4 +235,4 @@ void texture_mips_backward_cpu(double* grad_tex, double* grad_mip, const MipLayo
   build_backward(grad_tex, grad_mip, layout, images, channels);
 }
 
-}  // namespace likeness::raster
+}  // namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS

@@ -2,6 +2,7 @@
 // tiles rasterized in parallel with fixed-point edge functions (top-left fill rule) and a depth
 // test, then one perspective-correct barycentric evaluation per covered pixel.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -11,8 +12,9 @@
 #include "engine/raster/fast_paths.h"
 #include "engine/raster/raster_math.h"
 #include "engine/raster/rasterize_params.h"
+#include "engine/raster/kernel_isa.h"  // last: what follows is compiled per instruction set
 
-namespace likeness::raster {
+namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS {
 namespace {
 
 constexpr int kTileShift = 4;
@@ -31,9 +33,9 @@ struct alignas(64) Prim {
 };
 static_assert(sizeof(Prim) == 64, "a binned primitive is one cache line");
 
-/// A primitive known to cover exactly one pixel centre (SmallTriangleCoverage): only its depth
-/// there is needed. A quarter of a Prim: on a dense mesh these are half of all primitives, and
-/// the binning passes are bound by memory traffic once both cores run them.
+/// One covered pixel centre of a small triangle (SmallTriangleCoverage): only its depth there is
+/// needed. A quarter of a Prim: on a dense mesh nearly every triangle that draws anything covers
+/// a few known centres, and the binning passes are bound by memory traffic once both cores run.
 struct Point {
   double z;
   std::int32_t triangle;
@@ -41,7 +43,7 @@ struct Point {
 };
 static_assert(sizeof(Point) == 16, "a point primitive is sixteen bytes");
 
-/// What triangle setup emits: general primitives and one-centre points.
+/// What triangle setup emits: general primitives and covered centres.
 struct Emitted {
   std::vector<Prim> prims;
   std::vector<Point> points;
@@ -49,12 +51,19 @@ struct Emitted {
     prims.clear();
     points.clear();
   }
-  /// Stores a finished primitive, as a point when it covers one known centre.
-  void add(const Prim& prim, bool small_coverage) {
-    if (small_coverage && prim.x0 == prim.x1 && prim.y0 == prim.y1)
-      points.push_back({prim.za * prim.x0 + (prim.zb * prim.y0 + prim.zc), prim.triangle, prim.x0, prim.y0});
-    else
+  /// Stores a finished primitive: as its covered centres where setup found them (`covered`, bit
+  /// k: centre (x0 + k % columns, y0 + k / columns) of its bounds), else whole. The depth of a
+  /// centre is the expression the tile pass evaluates.
+  void add(const Prim& prim, unsigned covered, int columns) {
+    if (covered == 0) {
       prims.push_back(prim);
+      return;
+    }
+    for (; covered != 0; covered &= covered - 1) {
+      const int k = std::countr_zero(covered);
+      const int x = prim.x0 + k % columns, y = prim.y0 + k / columns;
+      points.push_back({prim.za * x + (prim.zb * y + prim.zc), prim.triangle, std::int16_t(x), std::int16_t(y)});
+    }
   }
 };
 
@@ -203,31 +212,6 @@ EdgeFunctions edge_functions(const Prim& prim) {
   return f;
 }
 
-/// Covered-centre bounds of a small triangle, by the number of centres per row (1..4) and the
-/// mask of covered candidates: candidate k is centre (k % columns, k / columns) of the bounds.
-struct CoveredBounds {
-  std::int8_t x0, x1, y0, y1;
-};
-struct SmallCoverageTable {
-  CoveredBounds bounds[kSmallCentres + 1][1 << kSmallCentres];
-  constexpr SmallCoverageTable() : bounds{} {
-    for (int columns = 1; columns <= kSmallCentres; ++columns)
-      for (int mask = 1; mask < (1 << kSmallCentres); ++mask) {
-        CoveredBounds b{kSmallCentres, -1, kSmallCentres, -1};
-        for (int k = 0; k < kSmallCentres; ++k)
-          if (mask & (1 << k)) {
-            const int i = k % columns, j = k / columns;
-            b.x0 = std::int8_t(std::min<int>(b.x0, i));
-            b.x1 = std::int8_t(std::max<int>(b.x1, i));
-            b.y0 = std::int8_t(std::min<int>(b.y0, j));
-            b.y1 = std::int8_t(std::max<int>(b.y1, j));
-          }
-        bounds[columns][mask] = b;
-      }
-  }
-};
-constexpr SmallCoverageTable kSmallCoverage;
-
 /// Emits the screen triangle with fixed-point vertices (fx, fy); `vertex_z(i)` gives the z/w of
 /// vertex i, needed only where the exact depth plane is not finite. Branch-light: a dense mesh
 /// sends most of its triangles through here, and whether a triangle faces the camera or covers
@@ -257,21 +241,16 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int tr
   std::int64_t y1 = std::min<std::int64_t>(floor_sub(max_y - kHalf), vp.height - 1);
   if ((x0 > x1) | (y0 > y1)) return;
   const std::int64_t columns = x1 - x0 + 1, centres = columns * (y1 - y0 + 1);
+  unsigned covered = 0;
   if (vp.small_coverage && centres <= kSmallCentres) {
-    // Most of a dense mesh's triangles are this small: test their few centres here and keep only
-    // the bounds of those covered (none: the triangle draws nothing and needs no depth plane).
-    // The tile pass then finds exactly the same covered pixels. All kSmallCentres candidates
-    // are evaluated, those past the bounds masked off, so no branch depends on the geometry.
+    // Most of a dense mesh's triangles are this small: test their few centres here and emit the
+    // covered ones as points (none: the triangle draws nothing and needs no depth plane); the
+    // tile pass would find exactly these. All kSmallCentres candidates are evaluated, those past
+    // the bounds masked off, so no branch depends on the geometry.
     const EdgeFunctions ef = edge_functions(prim);
-    unsigned mask = 0;
     for (int k = 0; k < kSmallCentres; ++k)
-      mask |= unsigned(ef.covers(x0 + k % columns, y0 + k / columns) & (k < centres)) << k;
-    if (mask == 0) return;
-    const CoveredBounds b = kSmallCoverage.bounds[columns][mask];
-    x1 = x0 + b.x1;
-    x0 += b.x0;
-    y1 = y0 + b.y1;
-    y0 += b.y0;
+      covered |= unsigned(ef.covers(x0 + k % columns, y0 + k / columns) & (k < centres)) << k;
+    if (covered == 0) return;
   }
   prim.x0 = static_cast<std::int16_t>(x0);
   prim.x1 = static_cast<std::int16_t>(x1);
@@ -284,7 +263,7 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int tr
     prim.zb = exact.zb;
     prim.zc = exact.zc;
     prim.triangle = triangle;
-    out.add(prim, vp.small_coverage);
+    out.add(prim, covered, int(columns));
     return;
   }
   // Fallback: the plane through the snapped vertices (pixel units), whose determinant is never zero.
@@ -301,7 +280,7 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int tr
   prim.zc = sz[0] + prim.za * (0.5 - sx[0]) + prim.zb * (0.5 - sy[0]);
   if (!std::isfinite(prim.za) || !std::isfinite(prim.zb) || !std::isfinite(prim.zc)) return;
   prim.triangle = triangle;
-  out.add(prim, vp.small_coverage);
+  out.add(prim, covered, int(columns));
 }
 
 bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
@@ -429,36 +408,119 @@ Scratch& scratch() {
   return s;
 }
 
+/// Pixels evaluated together, one per lane of a GCC vector of doubles: the clip vertices of each
+/// pixel's triangle and the pixel's NDC position. Lanes past `count` hold zeros, which make no
+/// valid barycentrics.
+constexpr int kLanes = LIKENESS_RASTER_VECTOR_BYTES / int(sizeof(double));
+typedef double Lanes __attribute__((vector_size(LIKENESS_RASTER_VECTOR_BYTES)));
+
+struct PixelBatch {
+  alignas(LIKENESS_RASTER_VECTOR_BYTES) double v[3][3][kLanes];  // vertex, (x, y, w), lane
+  alignas(LIKENESS_RASTER_VECTOR_BYTES) double z[3][kLanes];
+  alignas(LIKENESS_RASTER_VECTOR_BYTES) double px[kLanes], py[kLanes];
+  int count = 0;
+
+  bool full() const { return count == kLanes; }
+  /// Appends the pixel at NDC (x, y) on the triangle with clip vertices p[0..2]; returns its lane.
+  template <typename T>
+  int add(const T* const (&p)[3], double x, double y) {
+    const int l = count++;
+    for (int i = 0; i < 3; ++i) {
+      v[i][0][l] = double(p[i][0]);
+      v[i][1][l] = double(p[i][1]);
+      v[i][2][l] = double(p[i][3]);
+      z[i][l] = double(p[i][2]);
+    }
+    px[l] = x;
+    py[l] = y;
+    return l;
+  }
+  /// The lanes as vectors, unused lanes zeroed.
+  math::ClipTriangleT<Lanes> triangle() {
+    for (int l = count; l < kLanes; ++l) {
+      for (int i = 0; i < 3; ++i) v[i][0][l] = v[i][1][l] = v[i][2][l] = z[i][l] = 0.0;
+      px[l] = py[l] = 0.0;
+    }
+    math::ClipTriangleT<Lanes> t;
+    for (int i = 0; i < 3; ++i) {
+      t.v[i].x = load(v[i][0]);
+      t.v[i].y = load(v[i][1]);
+      t.v[i].z = load(v[i][2]);
+      t.z[i] = load(z[i]);
+    }
+    return t;
+  }
+  static Lanes load(const double* a) {
+    Lanes out;
+    std::memcpy(&out, a, sizeof out);
+    return out;
+  }
+};
+
+/// The triangle's clip vertices, for the three vertex indices at `tri`.
 template <typename T>
-void resolve_pixel(const RasterizeForwardParams<T>& p, const T* pos, int x, int y, int triangle, double plane_z,
-                   T* out, T* out_db) {
-  if (triangle < 0) {
-    for (int c = 0; c < 4; ++c) out[c] = T(0);
-    if (out_db)
-      for (int c = 0; c < 4; ++c) out_db[c] = T(0);
-    return;
+struct TriangleVertices {
+  const T* p[3];
+  TriangleVertices(const T* pos, const std::int32_t* tri)
+      : p{pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4, pos + std::int64_t(tri[2]) * 4} {}
+};
+
+/// The resolve pass of a tile: barycentrics, z/w, triangle id and (with rast_db) derivatives of
+/// its covered pixels, several pixels at a time.
+template <typename T>
+class TileResolver {
+public:
+  TileResolver(const RasterizeForwardParams<T>& p, const T* pos) : p_(p), pos_(pos) {}
+
+  /// Pixel (x, y), output offset `o`, covered by `triangle` (its depth-plane z/w `plane_z`).
+  void add(int x, int y, std::int64_t o, int triangle, double plane_z) {
+    const TriangleVertices<T> tv(pos_, p_.triangles + static_cast<std::int64_t>(triangle) * 3);
+    const int l = batch_.add(tv.p, pixel_ndc(x, p_.width), pixel_ndc(y, p_.height));
+    offset_[l] = o;
+    triangle_[l] = triangle;
+    plane_z_[l] = plane_z;
+    if (batch_.full()) flush();
   }
-  const std::int32_t* tri = p.triangles + static_cast<std::int64_t>(triangle) * 3;
-  const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4, pos + std::int64_t(tri[1]) * 4,
-                                                        pos + std::int64_t(tri[2]) * 4);
-  const double px = pixel_ndc(x, p.width), py = pixel_ndc(y, p.height);
-  const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
-  if (r.valid) {
-    out[0] = T(r.b[0]);
-    out[1] = T(r.b[1]);
-    out[2] = T(r.zw);
-  } else {
-    out[0] = T(1.0 / 3.0);
-    out[1] = T(1.0 / 3.0);
-    out[2] = T(plane_z);
+
+  void flush() {
+    if (batch_.count == 0) return;
+    const math::ClipTriangleT<Lanes> t = batch_.triangle();
+    const math::PixelBarycentricsT<Lanes> r =
+        math::pixel_barycentrics(t, PixelBatch::load(batch_.px), PixelBatch::load(batch_.py));
+    Lanes db[4] = {};
+    if (p_.rast_db) math::barycentric_derivatives(r, p_.width, p_.height, db);
+    for (int l = 0; l < batch_.count; ++l) {
+      const bool valid = r.valid[l] != 0;
+      T* out = p_.rast + offset_[l];
+      if (valid) {
+        out[0] = T(r.b[0][l]);
+        out[1] = T(r.b[1][l]);
+        out[2] = T(r.zw[l]);
+      } else {
+        out[0] = T(1.0 / 3.0);
+        out[1] = T(1.0 / 3.0);
+        out[2] = T(plane_z_[l]);
+      }
+      out[3] = T(triangle_[l] + 1);
+      if (p_.rast_db) {
+        T* out_db = p_.rast_db + offset_[l];
+        for (int c = 0; c < 4; ++c) {
+          const double d = valid ? db[c][l] : 0.0;
+          out_db[c] = std::isfinite(d) ? T(d) : T(0);
+        }
+      }
+    }
+    batch_.count = 0;
   }
-  out[3] = T(triangle + 1);
-  if (out_db) {
-    double db[4] = {0, 0, 0, 0};
-    if (r.valid) math::barycentric_derivatives(r, p.width, p.height, db);
-    for (int c = 0; c < 4; ++c) out_db[c] = std::isfinite(db[c]) ? T(db[c]) : T(0);
-  }
-}
+
+private:
+  const RasterizeForwardParams<T>& p_;
+  const T* pos_;
+  PixelBatch batch_;
+  std::int64_t offset_[kLanes];
+  int triangle_[kLanes];
+  double plane_z_[kLanes];
+};
 
 template <typename T>
 void forward(const RasterizeForwardParams<T>& p) {
@@ -589,15 +651,77 @@ void forward(const RasterizeForwardParams<T>& p) {
         ids[i] = q.triangle;
       }
     }
-    const T* pos = p.pos + p.pos_view_stride * view;
+    TileResolver<T> resolver(p, p.pos + p.pos_view_stride * view);
     for (int y = ty0; y < ty1; ++y)
       for (int x = tx0; x < tx1; ++x) {
         const std::int64_t o = ((std::int64_t(view) * height + y) * width + x) * 4;
         const int i = (y - ty0) * kTile + (x - tx0);
-        resolve_pixel(p, pos, x, y, ids[i], zbuf[i], p.rast + o, p.rast_db ? p.rast_db + o : nullptr);
+        if (ids[i] >= 0) {
+          resolver.add(x, y, o, ids[i], zbuf[i]);
+          continue;
+        }
+        for (int c = 0; c < 4; ++c) p.rast[o + c] = T(0);
+        if (p.rast_db)
+          for (int c = 0; c < 4; ++c) p.rast_db[o + c] = T(0);
       }
+    resolver.flush();
   });
 }
+
+/// The backward pass of one slot: pixels with a gradient, several at a time, scattered into the
+/// slot's vertex gradients.
+template <typename T>
+class PixelGradients {
+public:
+  PixelGradients(const RasterizeBackwardParams<T>& p, const T* pos, T* grad) : p_(p), pos_(pos), grad_(grad) {}
+
+  /// Pixel (x, y) at element offset `o` of rast, on triangle `id - 1`.
+  void add(int x, int y, std::int64_t o, int id) {
+    const std::int32_t* tri = p_.triangles + std::int64_t(id - 1) * 3;
+    const TriangleVertices<T> tv(pos_, tri);
+    const int l = batch_.add(tv.p, pixel_ndc(x, p_.width), pixel_ndc(y, p_.height));
+    for (int k = 0; k < 3; ++k) vertex_[k][l] = tri[k];
+    const T* g = p_.grad_rast + o;
+    for (int c = 0; c < 3; ++c) g_[c][l] = double(g[c]);
+    if (p_.grad_rast_db)
+      for (int c = 0; c < 4; ++c) gdb_[c][l] = double(p_.grad_rast_db[o + c]);
+    if (batch_.full()) flush();
+  }
+
+  void flush() {
+    if (batch_.count == 0) return;
+    for (int l = batch_.count; l < kLanes; ++l) {
+      for (int c = 0; c < 3; ++c) g_[c][l] = 0.0;
+      for (int c = 0; c < 4; ++c) gdb_[c][l] = 0.0;
+    }
+    const math::ClipTriangleT<Lanes> t = batch_.triangle();
+    const Lanes px = PixelBatch::load(batch_.px), py = PixelBatch::load(batch_.py);
+    const math::PixelBarycentricsT<Lanes> r = math::pixel_barycentrics(t, px, py);
+    Lanes gdb[4];
+    for (int c = 0; c < 4; ++c) gdb[c] = PixelBatch::load(gdb_[c]);
+    Lanes gv[3][4] = {};
+    math::pixel_barycentrics_vjp(t, r, px, py, PixelBatch::load(g_[0]), PixelBatch::load(g_[1]),
+                                 PixelBatch::load(g_[2]), p_.grad_rast_db ? gdb : nullptr, p_.width, p_.height, gv);
+    for (int l = 0; l < batch_.count; ++l)
+      for (int k = 0; k < 3; ++k) {
+        T* dst = grad_ + std::int64_t(vertex_[k][l]) * 4;
+        for (int c = 0; c < 4; ++c) {
+          const double d = gv[k][c][l];
+          if (std::isfinite(d)) dst[c] += T(d);
+        }
+      }
+    batch_.count = 0;
+  }
+
+private:
+  const RasterizeBackwardParams<T>& p_;
+  const T* pos_;
+  T* grad_;
+  PixelBatch batch_;
+  std::int32_t vertex_[3][kLanes];
+  alignas(LIKENESS_RASTER_VECTOR_BYTES) double g_[3][kLanes];
+  alignas(LIKENESS_RASTER_VECTOR_BYTES) double gdb_[4][kLanes];
+};
 
 template <typename T>
 void backward(const RasterizeBackwardParams<T>& p) {
@@ -609,37 +733,19 @@ void backward(const RasterizeBackwardParams<T>& p) {
     T* grad = grads.slot(slot);
     for (std::int64_t row = row0; row < row1; ++row) {
       const int view = static_cast<int>(row / height), y = static_cast<int>(row % height);
-      const T* pos = p.pos + p.pos_view_stride * view;
-      T* grad_view = grad + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 4);
+      PixelGradients<T> pixels(p, p.pos + p.pos_view_stride * view,
+                               grad + (p.pos_view_stride == 0 ? 0 : std::int64_t(view) * p.vertex_count * 4));
       for (int x = 0; x < width; ++x) {
         const std::int64_t o = (row * width + x) * 4;
         const int id = static_cast<int>(p.rast[o + 3]);
         if (id <= 0 || id > p.triangle_count) continue;
         const T* g = p.grad_rast + o;
-        const T* gdb_src = p.grad_rast_db ? p.grad_rast_db + o : nullptr;
-        double gdb[4] = {0, 0, 0, 0};
         bool any = g[0] != T(0) || g[1] != T(0) || g[2] != T(0);
-        if (gdb_src)
-          for (int c = 0; c < 4; ++c) {
-            gdb[c] = double(gdb_src[c]);
-            any = any || gdb[c] != 0.0;
-          }
-        if (!any) continue;
-        const std::int32_t* tri = p.triangles + std::int64_t(id - 1) * 3;
-        const math::ClipTriangle t = math::load_clip_triangle(pos + std::int64_t(tri[0]) * 4,
-                                                              pos + std::int64_t(tri[1]) * 4,
-                                                              pos + std::int64_t(tri[2]) * 4);
-        const double px = pixel_ndc(x, width), py = pixel_ndc(y, height);
-        const math::PixelBarycentrics r = math::pixel_barycentrics(t, px, py);
-        double gv[3][4] = {};
-        math::pixel_barycentrics_vjp(t, r, px, py, double(g[0]), double(g[1]), double(g[2]),
-                                     gdb_src ? gdb : nullptr, width, height, gv);
-        for (int k = 0; k < 3; ++k) {
-          T* dst = grad_view + std::int64_t(tri[k]) * 4;
-          for (int c = 0; c < 4; ++c)
-            if (std::isfinite(gv[k][c])) dst[c] += T(gv[k][c]);
-        }
+        if (p.grad_rast_db)
+          for (int c = 0; c < 4; ++c) any = any || p.grad_rast_db[o + c] != T(0);
+        if (any) pixels.add(x, y, o, id);
       }
+      pixels.flush();
     }
   });
   grads.reduce();
@@ -652,4 +758,4 @@ void rasterize_forward_cpu(const RasterizeForwardParams<double>& p) { forward(p)
 void rasterize_backward_cpu(const RasterizeBackwardParams<float>& p) { backward(p); }
 void rasterize_backward_cpu(const RasterizeBackwardParams<double>& p) { backward(p); }
 
-}  // namespace likeness::raster
+}  // namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS

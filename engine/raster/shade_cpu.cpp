@@ -9,8 +9,9 @@
 
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/shade_params.h"
+#include "engine/raster/kernel_isa.h"  // last: what follows is compiled per instruction set
 
-namespace likeness::raster {
+namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS {
 namespace {
 
 /// Pixels per block of the lighting-gradient partial sums.
@@ -201,4 +202,4 @@ void shade_forward_cpu(const ShadeParams<double>& p) { forward(p); }
 void shade_backward_cpu(const ShadeParams<float>& p) { backward(p); }
 void shade_backward_cpu(const ShadeParams<double>& p) { backward(p); }
 
-}  // namespace likeness::raster
+}  // namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS

@@ -25,8 +25,9 @@
 #include "engine/raster/channel_dispatch.h"
 #include "engine/raster/cpu_parallel.h"
 #include "engine/raster/texture_params.h"
+#include "engine/raster/kernel_isa.h"  // last: what follows is compiled per instruction set
 
-namespace likeness::raster {
+namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS {
 namespace {
 
 constexpr double kLn2 = 0.69314718055994530942;
@@ -1303,4 +1304,4 @@ void texture_forward_cpu(const TextureParams<double>& p) { forward_any(p); }
 void texture_backward_cpu(const TextureParams<float>& p) { backward_any(p); }
 void texture_backward_cpu(const TextureParams<double>& p) { backward_any(p); }
 
-}  // namespace likeness::raster
+}  // namespace likeness::raster::LIKENESS_RASTER_KERNEL_NS
