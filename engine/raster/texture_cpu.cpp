@@ -19,7 +19,7 @@
 #include <vector>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "engine/raster/channel_dispatch.h"
@@ -499,22 +499,24 @@ template <typename T, typename R, bool Wrap, bool Grad>
                  &q.gda[2][i], &q.gda[3][i]);
 }
 
-/// GCC/Clang vector extensions: four floats or two doubles (SSE2 on x86-64), with the integers of
-/// the same width.
+/// GCC/Clang vector extensions as wide as the instruction set's registers (kernel_isa.h: SSE2's
+/// four floats or two doubles at the baseline, twice that with AVX2, four times with AVX-512),
+/// with the integers of the same width.
 template <typename R>
 struct Vec;
 template <>
 struct Vec<float> {
-  typedef float V __attribute__((vector_size(16)));
-  typedef std::int32_t I __attribute__((vector_size(16)));
-  static constexpr int kLanes = 4, kMantissa = 23, kBias = 127;
+  typedef float V __attribute__((vector_size(LIKENESS_RASTER_VECTOR_BYTES)));
+  typedef std::int32_t I __attribute__((vector_size(LIKENESS_RASTER_VECTOR_BYTES)));
+  static constexpr int kLanes = LIKENESS_RASTER_VECTOR_BYTES / 4, kMantissa = 23, kBias = 127;
 };
 template <>
 struct Vec<double> {
-  typedef double V __attribute__((vector_size(16)));
-  typedef std::int64_t I __attribute__((vector_size(16)));
-  static constexpr int kLanes = 2, kMantissa = 52, kBias = 1023;
+  typedef double V __attribute__((vector_size(LIKENESS_RASTER_VECTOR_BYTES)));
+  typedef std::int64_t I __attribute__((vector_size(LIKENESS_RASTER_VECTOR_BYTES)));
+  static constexpr int kLanes = LIKENESS_RASTER_VECTOR_BYTES / 8, kMantissa = 52, kBias = 1023;
 };
+static_assert(kChunk % Vec<float>::kLanes == 0, "a chunk is whole vectors");
 
 /// floor for lanes below 2^22 in magnitude (SSE2 has no rounding instruction).
 template <typename R>
@@ -525,13 +527,30 @@ template <typename R>
   return x < t ? t - R(1) : t;
 }
 
+/// Square roots lane by lane (correctly rounded at every width).
 template <typename R>
 [[gnu::always_inline]] inline typename Vec<R>::V sqrt_vec(typename Vec<R>::V x) {
-#if defined(__SSE2__)
-  if constexpr (sizeof(R) == 4)
-    return reinterpret_cast<typename Vec<R>::V>(_mm_sqrt_ps(reinterpret_cast<__m128>(x)));
+  using V [[maybe_unused]] = typename Vec<R>::V;
+  constexpr bool f = sizeof(R) == 4;
+#if defined(__SSE2__) && LIKENESS_RASTER_VECTOR_BYTES == 64
+  // Two 256-bit halves: GCC 12's 512-bit square-root intrinsics warn about their own undefined
+  // pass-through operand.
+  __m256 half[2];
+  std::memcpy(half, &x, sizeof x);
+  for (__m256& h : half)
+    h = f ? _mm256_sqrt_ps(h) : reinterpret_cast<__m256>(_mm256_sqrt_pd(reinterpret_cast<__m256d>(h)));
+  std::memcpy(&x, half, sizeof x);
+  return x;
+#elif defined(__SSE2__) && LIKENESS_RASTER_VECTOR_BYTES == 32
+  if constexpr (f)
+    return reinterpret_cast<V>(_mm256_sqrt_ps(reinterpret_cast<__m256>(x)));
   else
-    return reinterpret_cast<typename Vec<R>::V>(_mm_sqrt_pd(reinterpret_cast<__m128d>(x)));
+    return reinterpret_cast<V>(_mm256_sqrt_pd(reinterpret_cast<__m256d>(x)));
+#elif defined(__SSE2__) && LIKENESS_RASTER_VECTOR_BYTES == 16
+  if constexpr (f)
+    return reinterpret_cast<V>(_mm_sqrt_ps(reinterpret_cast<__m128>(x)));
+  else
+    return reinterpret_cast<V>(_mm_sqrt_pd(reinterpret_cast<__m128d>(x)));
 #else
   for (int i = 0; i < Vec<R>::kLanes; ++i) x[i] = std::sqrt(x[i]);
   return x;
