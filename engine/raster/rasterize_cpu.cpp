@@ -22,6 +22,18 @@ constexpr int kTile = 1 << kTileShift;
 constexpr std::int64_t kSub = 1 << kSubpixelBits;  // fixed-point units per pixel
 constexpr std::int64_t kHalf = kSub / 2;
 
+/// Doubles as wide as the instruction set's registers (kernel_isa.h): several vertices or pixels
+/// evaluated at once, each lane with exactly the operations of one at a time.
+constexpr int kLanes = LIKENESS_RASTER_VECTOR_BYTES / int(sizeof(double));
+typedef double Lanes __attribute__((vector_size(LIKENESS_RASTER_VECTOR_BYTES)));
+using LaneMask = math::Mask<Lanes>;
+
+inline Lanes load_lanes(const double* a) {
+  Lanes out;
+  std::memcpy(&out, a, sizeof out);
+  return out;
+}
+
 /// One screen-space triangle ready for tile rasterization (a clipped piece of a mesh triangle).
 /// Aligned to a cache line: each one is read and written as one line (unaligned, every other
 /// primitive straddled two, and the bins' chunk boundaries shared lines between workers).
@@ -303,26 +315,57 @@ struct VertexSetup {
 };
 static_assert(sizeof(VertexSetup) == 12, "a vertex setup is twelve bytes");
 
-template <typename T>
-VertexSetup setup_vertex(const T* src, const Viewport& vp) {
-  VertexSetup s;
-  ClipVertex v;
-  for (int c = 0; c < 4; ++c) {
-    v.c[c] = double(src[c]);
-    if (!std::isfinite(v.c[c])) return s;
+/// setup_vertex for vertices first..last-1 (vertex i at pos_of(i)), kLanes at a time: the outcode,
+/// the projection and its finiteness in vectors (the expressions of plane_distance and project),
+/// then the snap lane by lane.
+template <typename T, typename PosOf>
+void setup_vertices(std::int64_t first, std::int64_t last, PosOf&& pos_of, const Viewport& vp, VertexSetup* out) {
+  alignas(LIKENESS_RASTER_VECTOR_BYTES) double in[4][kLanes];
+  alignas(LIKENESS_RASTER_VECTOR_BYTES) double snap[2][kLanes];
+  alignas(LIKENESS_RASTER_VECTOR_BYTES) std::int64_t flags[3][kLanes];
+  for (std::int64_t i0 = first; i0 < last; i0 += kLanes) {
+    const int n = static_cast<int>(std::min<std::int64_t>(kLanes, last - i0));
+    for (int l = 0; l < kLanes; ++l) {
+      const T* src = l < n ? pos_of(i0 + l) : nullptr;
+      for (int c = 0; c < 4; ++c) in[c][l] = src ? double(src[c]) : 0.0;
+    }
+    const Lanes x = load_lanes(in[0]), y = load_lanes(in[1]), z = load_lanes(in[2]), w = load_lanes(in[3]);
+    const LaneMask finite = math::finite(x) & math::finite(y) & math::finite(z) & math::finite(w);
+    // Bit k: outside plane k (plane_distance(v, k) < 0).
+    const LaneMask planes[kPlaneCount] = {z + w < 0.0,
+                                          w - z < 0.0,
+                                          vp.guard_x * w - x < 0.0,
+                                          vp.guard_x * w + x < 0.0,
+                                          vp.guard_y * w - y < 0.0,
+                                          vp.guard_y * w + y < 0.0};
+    LaneMask code{};
+    for (int k = 0; k < kPlaneCount; ++k) code |= planes[k] & (1 << k);
+    // project(): pixel coordinates and z/w, all finite.
+    const Lanes px = (x / w * 0.5 + 0.5) * double(vp.width);
+    const Lanes py = (y / w * 0.5 + 0.5) * double(vp.height);
+    const Lanes pz = z / w;
+    const LaneMask projected = finite & (code == 0) & LaneMask(w > 0.0) & math::finite(px) & math::finite(py) &
+                               math::finite(pz);
+    const Lanes sx = px * double(kSub), sy = py * double(kSub);
+    std::memcpy(snap[0], &sx, sizeof sx);
+    std::memcpy(snap[1], &sy, sizeof sy);
+    std::memcpy(flags[0], &finite, sizeof finite);
+    std::memcpy(flags[1], &code, sizeof code);
+    std::memcpy(flags[2], &projected, sizeof projected);
+    for (int l = 0; l < n; ++l) {
+      VertexSetup v;
+      if (flags[0][l] != 0) {
+        v.finite = 1;
+        v.code = static_cast<std::uint8_t>(flags[1][l]);
+        if (flags[2][l] != 0) {
+          v.projected = 1;
+          v.fx = static_cast<std::int32_t>(round_fixed(snap[0][l]));
+          v.fy = static_cast<std::int32_t>(round_fixed(snap[1][l]));
+        }
+      }
+      out[i0 + l] = v;
+    }
   }
-  s.finite = 1;
-  unsigned code = 0;
-  for (int k = 0; k < kPlaneCount; ++k)
-    if (plane_distance(v, k, vp) < 0.0) code |= 1u << k;
-  s.code = static_cast<std::uint8_t>(code);
-  Projected p;
-  if (code == 0 && project(v, vp, p)) {
-    s.projected = 1;
-    s.fx = static_cast<std::int32_t>(round_fixed(p.x * kSub));
-    s.fy = static_cast<std::int32_t>(round_fixed(p.y * kSub));
-  }
-  return s;
 }
 
 /// Clips one mesh triangle against near, far and the guard band, and emits its screen pieces.
@@ -408,12 +451,8 @@ Scratch& scratch() {
   return s;
 }
 
-/// Pixels evaluated together, one per lane of a GCC vector of doubles: the clip vertices of each
-/// pixel's triangle and the pixel's NDC position. Lanes past `count` hold zeros, which make no
-/// valid barycentrics.
-constexpr int kLanes = LIKENESS_RASTER_VECTOR_BYTES / int(sizeof(double));
-typedef double Lanes __attribute__((vector_size(LIKENESS_RASTER_VECTOR_BYTES)));
-
+/// Pixels evaluated together, one per lane: the clip vertices of each pixel's triangle and the
+/// pixel's NDC position. Lanes past `count` hold zeros, which make no valid barycentrics.
 struct PixelBatch {
   alignas(LIKENESS_RASTER_VECTOR_BYTES) double v[3][3][kLanes];  // vertex, (x, y, w), lane
   alignas(LIKENESS_RASTER_VECTOR_BYTES) double z[3][kLanes];
@@ -450,11 +489,7 @@ struct PixelBatch {
     }
     return t;
   }
-  static Lanes load(const double* a) {
-    Lanes out;
-    std::memcpy(&out, a, sizeof out);
-    return out;
-  }
+  static Lanes load(const double* a) { return load_lanes(a); }
 };
 
 /// The triangle's clip vertices, for the three vertex indices at `tri`.
@@ -548,10 +583,10 @@ void forward(const RasterizeForwardParams<T>& p) {
   const std::int64_t pos_views = p.pos_view_stride == 0 ? 1 : views;
   s.vertices.resize(static_cast<std::size_t>(pos_views * p.vertex_count));
   cpu::parallel_blocks(pos_views * p.vertex_count, 4096, [&](std::int64_t b, std::int64_t e, int) {
-    for (std::int64_t i = b; i < e; ++i) {
-      const std::int64_t view = i / p.vertex_count, vertex = i % p.vertex_count;
-      s.vertices[std::size_t(i)] = setup_vertex(p.pos + p.pos_view_stride * view + vertex * 4, vp);
-    }
+    auto pos_of = [&](std::int64_t i) {
+      return p.pos + p.pos_view_stride * (i / p.vertex_count) + (i % p.vertex_count) * 4;
+    };
+    setup_vertices<T>(b, e, pos_of, vp, s.vertices.data());
   });
 
   // 1. Triangle setup and counting, per chunk of triangles of one view.
