@@ -124,8 +124,12 @@ inline double pixel_ndc(int i, int n) {
   return ((n & (n - 1)) == 0 ? c * (1.0 / n) : c / n) * 2.0 - 1.0;
 }
 
-/// Bounds (in pixel centres) up to which emit_fixed tests coverage itself.
-constexpr int kSmallCentres = 4;
+/// Bounds (in pixel centres) up to which emit_fixed tests coverage itself and emits the covered
+/// centres as points (at most 32: one bit each); up to kBranchFreeCentres it tests all of them
+/// whatever the bounds (most triangles of a dense mesh are this small).
+constexpr int kPointCentres = 16;
+constexpr int kBranchFreeCentres = 4;
+static_assert(kPointCentres <= 32 && kBranchFreeCentres <= kPointCentres, "one bit per centre");
 
 /// Integer edge functions of a primitive at pixel centres: e_k(x, y) = a[k] x + b[k] y + c[k] >= 0
 /// for all k means covered (top-left rule folded into c).
@@ -254,14 +258,18 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int tr
   if ((x0 > x1) | (y0 > y1)) return;
   const std::int64_t columns = x1 - x0 + 1, centres = columns * (y1 - y0 + 1);
   unsigned covered = 0;
-  if (vp.small_coverage && centres <= kSmallCentres) {
-    // Most of a dense mesh's triangles are this small: test their few centres here and emit the
-    // covered ones as points (none: the triangle draws nothing and needs no depth plane); the
-    // tile pass would find exactly these. All kSmallCentres candidates are evaluated, those past
-    // the bounds masked off, so no branch depends on the geometry.
+  if (vp.small_coverage && centres <= kPointCentres) {
+    // A small triangle: its few centres are tested here and the covered ones emitted as points
+    // (none: the triangle draws nothing and needs no depth plane); the tile pass would find
+    // exactly these. Up to kBranchFreeCentres, all candidates are evaluated and those past the
+    // bounds masked off, so no branch depends on the geometry.
     const EdgeFunctions ef = edge_functions(prim);
-    for (int k = 0; k < kSmallCentres; ++k)
-      covered |= unsigned(ef.covers(x0 + k % columns, y0 + k / columns) & (k < centres)) << k;
+    if (centres <= kBranchFreeCentres) {
+      for (int k = 0; k < kBranchFreeCentres; ++k)
+        covered |= unsigned(ef.covers(x0 + k % columns, y0 + k / columns) & (k < centres)) << k;
+    } else {
+      for (int k = 0; k < centres; ++k) covered |= unsigned(ef.covers(x0 + k % columns, y0 + k / columns)) << k;
+    }
     if (covered == 0) return;
   }
   prim.x0 = static_cast<std::int16_t>(x0);
