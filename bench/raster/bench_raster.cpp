@@ -1,10 +1,12 @@
 // The full ICT head (52,220 triangles) in 4 views, forward and backward through all four raster
 // ops, at 256x256 and 512x512; reports milliseconds per view. Also each op alone, to see what
 // dominates. Run: build/bench/bench_raster [--benchmark_filter=...]; threads: LIKENESS_THREADS
-// (default 2, the target machine's cores). ms_per_view is wall clock, cpu_ms_per_view the process
-// CPU time (all threads). On a machine shared with other work, run with OMP_WAIT_POLICY=PASSIVE:
-// LibTorch's OpenMP workers otherwise spin at every parallel region's barrier while a descheduled
-// peer holds it up (measured: 2 threads 3x slower than 1 at a load average of 11).
+// (default 2, the target machine's cores); kernels: the best instruction set this CPU runs, or
+// LIKENESS_RASTER_ISA=generic|avx2|avx512 (printed as raster_isa). ms_per_view is wall clock,
+// cpu_ms_per_view the process CPU time (all threads). On a machine shared with other work, run
+// with OMP_WAIT_POLICY=PASSIVE: LibTorch's OpenMP workers otherwise spin at every parallel
+// region's barrier while a descheduled peer holds it up (measured: 2 threads 3x slower than 1 at
+// a load average of 11).
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
@@ -14,6 +16,7 @@
 
 #include "engine/face/face_model.h"
 #include "engine/raster/camera.h"
+#include "engine/raster/cpu_isa.h"
 #include "engine/raster/raster.h"
 #include "engine/raster/shading.h"
 
@@ -177,4 +180,12 @@ BENCHMARK(BM_Op)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // Which build of the kernels runs (engine/raster/cpu_isa.h; LIKENESS_RASTER_ISA picks another).
+  benchmark::AddCustomContext("raster_isa", lr::cpu::isa_name(lr::cpu::isa()));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
