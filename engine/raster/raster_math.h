@@ -66,18 +66,6 @@ struct ClipTriangleT {
 };
 using ClipTriangle = ClipTriangleT<double>;
 
-/// Loads a clip triangle from three float/double (x, y, z, w) vertices.
-template <typename T>
-[[gnu::always_inline]] inline ClipTriangle load_clip_triangle(const T* p0, const T* p1, const T* p2) {
-  ClipTriangle t;
-  const T* p[3] = {p0, p1, p2};
-  for (int i = 0; i < 3; ++i) {
-    t.v[i] = {double(p[i][0]), double(p[i][1]), double(p[i][3])};
-    t.z[i] = double(p[i][2]);
-  }
-  return t;
-}
-
 /// Barycentrics of a pixel: the point is b0 * v0 + b1 * v1 + (1 - b0 - b1) * v2. Where `valid`
 /// is false (the pixel ray is parallel to the triangle, or values overflow) the other fields are
 /// not meaningful.
@@ -93,7 +81,6 @@ struct PixelBarycentricsT {
   V zw{};          ///< z / w at the pixel
   Mask<V> valid{};
 };
-using PixelBarycentrics = PixelBarycentricsT<double>;
 
 /// Evaluates the barycentrics at NDC (px, py).
 template <typename V>

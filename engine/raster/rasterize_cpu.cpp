@@ -140,19 +140,26 @@ struct EdgeFunctions {
   }
 };
 
-/// Signed distance of a vertex to clip plane `k` (inside when >= 0).
-double plane_distance(const ClipVertex& v, int k, const Viewport& vp) {
-  const double x = v.c[0], y = v.c[1], z = v.c[2], w = v.c[3];
-  switch (k) {
-    case 0: return z + w;  // near
-    case 1: return w - z;  // far
-    case 2: return vp.guard_x * w - x;
-    case 3: return vp.guard_x * w + x;
-    case 4: return vp.guard_y * w - y;
-    default: return vp.guard_y * w + y;
-  }
-}
 constexpr int kPlaneCount = 6;
+
+/// Signed distances of a clip-space point to the clip planes (inside when >= 0): near, far, then
+/// the guard band's right, left, top and bottom. V: double, or one point per lane.
+template <typename V>
+[[gnu::always_inline]] inline void plane_distances(V x, V y, V z, V w, const Viewport& vp, V (&d)[kPlaneCount]) {
+  d[0] = z + w;
+  d[1] = w - z;
+  d[2] = vp.guard_x * w - x;
+  d[3] = vp.guard_x * w + x;
+  d[4] = vp.guard_y * w - y;
+  d[5] = vp.guard_y * w + y;
+}
+
+/// Signed distance of a vertex to clip plane `k`.
+double plane_distance(const ClipVertex& v, int k, const Viewport& vp) {
+  double d[kPlaneCount];
+  plane_distances(v.c[0], v.c[1], v.c[2], v.c[3], vp, d);
+  return d[k];
+}
 
 struct Projected {
   double x, y, z;  // pixel coordinates and z/w
@@ -303,12 +310,19 @@ void emit_fixed(const std::int64_t (&fx)[3], const std::int64_t (&fy)[3], int tr
   out.add(prim, covered, int(columns));
 }
 
+/// Pixel coordinates and z/w of a clip-space point (meaningful where w > 0). V: double, or one
+/// point per lane.
+template <typename V>
+[[gnu::always_inline]] inline void projection(V x, V y, V z, V w, const Viewport& vp, V& px, V& py, V& pz) {
+  px = (x / w * 0.5 + 0.5) * double(vp.width);
+  py = (y / w * 0.5 + 0.5) * double(vp.height);
+  pz = z / w;
+}
+
 bool project(const ClipVertex& v, const Viewport& vp, Projected& out) {
   const double w = v.c[3];
   if (!(w > 0.0)) return false;
-  out.x = (v.c[0] / w * 0.5 + 0.5) * vp.width;
-  out.y = (v.c[1] / w * 0.5 + 0.5) * vp.height;
-  out.z = v.c[2] / w;
+  projection(v.c[0], v.c[1], v.c[2], w, vp, out.x, out.y, out.z);
   return std::isfinite(out.x) && std::isfinite(out.y) && std::isfinite(out.z);
 }
 
@@ -323,9 +337,9 @@ struct VertexSetup {
 };
 static_assert(sizeof(VertexSetup) == 12, "a vertex setup is twelve bytes");
 
-/// setup_vertex for vertices first..last-1 (vertex i at pos_of(i)), kLanes at a time: the outcode,
-/// the projection and its finiteness in vectors (the expressions of plane_distance and project),
-/// then the snap lane by lane.
+/// The VertexSetup of vertices first..last-1 (vertex i at pos_of(i)), kLanes at a time: outcode,
+/// projection and finiteness in vectors (plane_distances and projection, as the clipping path
+/// uses them), then the snap lane by lane.
 template <typename T, typename PosOf>
 void setup_vertices(std::int64_t first, std::int64_t last, PosOf&& pos_of, const Viewport& vp, VertexSetup* out) {
   alignas(LIKENESS_RASTER_VECTOR_BYTES) double in[4][kLanes];
@@ -339,19 +353,14 @@ void setup_vertices(std::int64_t first, std::int64_t last, PosOf&& pos_of, const
     }
     const Lanes x = load_lanes(in[0]), y = load_lanes(in[1]), z = load_lanes(in[2]), w = load_lanes(in[3]);
     const LaneMask finite = math::finite(x) & math::finite(y) & math::finite(z) & math::finite(w);
-    // Bit k: outside plane k (plane_distance(v, k) < 0).
-    const LaneMask planes[kPlaneCount] = {z + w < 0.0,
-                                          w - z < 0.0,
-                                          vp.guard_x * w - x < 0.0,
-                                          vp.guard_x * w + x < 0.0,
-                                          vp.guard_y * w - y < 0.0,
-                                          vp.guard_y * w + y < 0.0};
+    // Bit k: outside plane k.
+    Lanes distance[kPlaneCount];
+    plane_distances(x, y, z, w, vp, distance);
     LaneMask code{};
-    for (int k = 0; k < kPlaneCount; ++k) code |= planes[k] & (1 << k);
+    for (int k = 0; k < kPlaneCount; ++k) code |= LaneMask(distance[k] < 0.0) & (1 << k);
     // project(): pixel coordinates and z/w, all finite.
-    const Lanes px = (x / w * 0.5 + 0.5) * double(vp.width);
-    const Lanes py = (y / w * 0.5 + 0.5) * double(vp.height);
-    const Lanes pz = z / w;
+    Lanes px, py, pz;
+    projection(x, y, z, w, vp, px, py, pz);
     const LaneMask projected = finite & (code == 0) & LaneMask(w > 0.0) & math::finite(px) & math::finite(py) &
                                math::finite(pz);
     const Lanes sx = px * double(kSub), sy = py * double(kSub);
@@ -490,14 +499,13 @@ struct PixelBatch {
     }
     math::ClipTriangleT<Lanes> t;
     for (int i = 0; i < 3; ++i) {
-      t.v[i].x = load(v[i][0]);
-      t.v[i].y = load(v[i][1]);
-      t.v[i].z = load(v[i][2]);
-      t.z[i] = load(z[i]);
+      t.v[i].x = load_lanes(v[i][0]);
+      t.v[i].y = load_lanes(v[i][1]);
+      t.v[i].z = load_lanes(v[i][2]);
+      t.z[i] = load_lanes(z[i]);
     }
     return t;
   }
-  static Lanes load(const double* a) { return load_lanes(a); }
 };
 
 /// The triangle's clip vertices, for the three vertex indices at `tri`.
@@ -529,7 +537,7 @@ public:
     if (batch_.count == 0) return;
     const math::ClipTriangleT<Lanes> t = batch_.triangle();
     const math::PixelBarycentricsT<Lanes> r =
-        math::pixel_barycentrics(t, PixelBatch::load(batch_.px), PixelBatch::load(batch_.py));
+        math::pixel_barycentrics(t, load_lanes(batch_.px), load_lanes(batch_.py));
     Lanes db[4] = {};
     if (p_.rast_db) math::barycentric_derivatives(r, p_.width, p_.height, db);
     for (int l = 0; l < batch_.count; ++l) {
@@ -738,13 +746,13 @@ public:
       for (int c = 0; c < 4; ++c) gdb_[c][l] = 0.0;
     }
     const math::ClipTriangleT<Lanes> t = batch_.triangle();
-    const Lanes px = PixelBatch::load(batch_.px), py = PixelBatch::load(batch_.py);
+    const Lanes px = load_lanes(batch_.px), py = load_lanes(batch_.py);
     const math::PixelBarycentricsT<Lanes> r = math::pixel_barycentrics(t, px, py);
     Lanes gdb[4];
-    for (int c = 0; c < 4; ++c) gdb[c] = PixelBatch::load(gdb_[c]);
+    for (int c = 0; c < 4; ++c) gdb[c] = load_lanes(gdb_[c]);
     Lanes gv[3][4] = {};
-    math::pixel_barycentrics_vjp(t, r, px, py, PixelBatch::load(g_[0]), PixelBatch::load(g_[1]),
-                                 PixelBatch::load(g_[2]), p_.grad_rast_db ? gdb : nullptr, p_.width, p_.height, gv);
+    math::pixel_barycentrics_vjp(t, r, px, py, load_lanes(g_[0]), load_lanes(g_[1]),
+                                 load_lanes(g_[2]), p_.grad_rast_db ? gdb : nullptr, p_.width, p_.height, gv);
     for (int l = 0; l < batch_.count; ++l)
       for (int k = 0; k < 3; ++k) {
         T* dst = grad_ + std::int64_t(vertex_[k][l]) * 4;
