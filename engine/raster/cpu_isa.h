@@ -36,6 +36,10 @@ void set_isa(Isa isa);
 /// Back to the environment's or the automatic choice.
 void reset_isa();
 
+/// The name of the kernel build the entry points reach now (isa_name of the level it was
+/// compiled for): answered by that build's own code, through the same dispatch as the kernels.
+const char* kernel_build();
+
 /// Parses a level name as LIKENESS_RASTER_ISA takes it; throws std::invalid_argument naming the
 /// word and the accepted names.
 Isa parse_isa(const std::string& name);

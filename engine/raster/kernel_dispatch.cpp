@@ -44,7 +44,7 @@ namespace {
 #define LIKENESS_DISPATCH(name)                                  \
   struct name##_fn {                                             \
     template <typename... Args>                                  \
-    void operator()(Args&&... args) const {                      \
+    decltype(auto) operator()(Args&&... args) const {            \
       switch (cpu::isa()) {                                      \
         LIKENESS_CALL_AVX512(name)                               \
         LIKENESS_CALL_AVX2(name)                                 \
@@ -66,6 +66,7 @@ LIKENESS_DISPATCH(antialias_forward_cpu)
 LIKENESS_DISPATCH(antialias_backward_cpu)
 LIKENESS_DISPATCH(shade_forward_cpu)
 LIKENESS_DISPATCH(shade_backward_cpu)
+LIKENESS_DISPATCH(kernel_build)
 
 }  // namespace
 
@@ -110,5 +111,6 @@ void shade_forward_cpu(const ShadeParams<float>& p) { shade_forward_cpu_fn{}(p);
 void shade_forward_cpu(const ShadeParams<double>& p) { shade_forward_cpu_fn{}(p); }
 void shade_backward_cpu(const ShadeParams<float>& p) { shade_backward_cpu_fn{}(p); }
 void shade_backward_cpu(const ShadeParams<double>& p) { shade_backward_cpu_fn{}(p); }
+const char* cpu::kernel_build() { return kernel_build_fn{}(); }
 
 }  // namespace likeness::raster

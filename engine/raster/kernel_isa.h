@@ -15,13 +15,16 @@
 #if defined(LIKENESS_RASTER_ISA_AVX512)
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx512cd,avx2,bmi,bmi2,popcnt")
 #define LIKENESS_RASTER_KERNEL_NS isa_avx512
+#define LIKENESS_RASTER_KERNEL_NAME "avx512"
 #define LIKENESS_RASTER_VECTOR_BYTES 64
 #elif defined(LIKENESS_RASTER_ISA_AVX2)
 #pragma GCC target("avx2,bmi,bmi2,popcnt")
 #define LIKENESS_RASTER_KERNEL_NS isa_avx2
+#define LIKENESS_RASTER_KERNEL_NAME "avx2"
 #define LIKENESS_RASTER_VECTOR_BYTES 32
 #elif defined(LIKENESS_RASTER_ISA_GENERIC)
 #define LIKENESS_RASTER_KERNEL_NS isa_generic
+#define LIKENESS_RASTER_KERNEL_NAME "generic"
 #define LIKENESS_RASTER_VECTOR_BYTES 16
 #else
 #error "kernel files are compiled per instruction set: define LIKENESS_RASTER_ISA_<LEVEL>"

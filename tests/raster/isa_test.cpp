@@ -159,6 +159,8 @@ TEST(Isa, LevelsAreNamedAndChecked) {
   for (cpu::Isa isa : levels) {
     cpu::set_isa(isa);
     EXPECT_EQ(cpu::isa(), isa);
+    // The entry points reach the code compiled for that level.
+    EXPECT_STREQ(cpu::kernel_build(), cpu::isa_name(isa));
   }
   for (cpu::Isa isa : {cpu::Isa::Avx2, cpu::Isa::Avx512}) {
     if (!cpu::isa_available(isa)) {
